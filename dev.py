@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Set up the project and run it: `python3 dev.py app` or `python3 dev.py test`.
+
+Needs only python3 (3.11+). The first run creates `.venv/` and installs the project with its
+development extras; later runs reinstall only when `pyproject.toml` changed, so both commands are
+idempotent and cheap to repeat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".accountdesk-installed"
+
+# The whole suite, in the order a failure is cheapest to find.
+CHECKS: list[list[str]] = [
+    ["ruff", "check", "src", "tests", "scripts", "benchmarks", "dev.py"],
+    ["ruff", "format", "--check", "src", "tests", "scripts", "benchmarks", "dev.py"],
+    ["mypy"],
+    ["lint-imports"],
+    ["pytest", "-q"],
+]
+
+
+def _run(argv: list[str]) -> int:
+    print(f"+ {' '.join(argv)}", flush=True)
+    return subprocess.call(argv, cwd=ROOT)
+
+
+def ensure_environment() -> None:
+    """Create the virtualenv and install the project into it, unless already up to date."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Account Desk needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    if not (BIN / "python").exists():
+        print(f"Creating virtualenv in {VENV} …", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    python = str(BIN / "python")
+    steps = [
+        [python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
+        [python, "-m", "pip", "install", "--quiet", "--editable", ".[dev]"],
+    ]
+    for step in steps:
+        if _run(step) != 0:
+            sys.exit("Installing dependencies failed (see the pip output above).")
+    STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    command, *rest = argv or ["app"]
+    ensure_environment()
+    if command == "app":
+        return subprocess.call([str(BIN / "accountdesk"), *rest], cwd=ROOT)
+    if command == "test":
+        for check in CHECKS:
+            tool, *args = check
+            extra = rest if tool == "pytest" else []
+            code = _run([str(BIN / tool), *args, *extra])
+            if code != 0:
+                return code
+        return 0
+    if command == "setup":
+        return 0
+    print("usage: python3 dev.py [app|test|setup] [args…]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,3 @@
+"""Account Desk: a customer's own Emporix storefront account, in the terminal."""
+
+__version__ = "0.1.0"
