@@ -1,0 +1,56 @@
+"""Session layer: who is logged in, token refresh, remembered sessions and configuration."""
+
+from accountdesk.session.choice import (
+    KeyringProbe,
+    TokenStoreChoice,
+    choose_token_store,
+    probe_keyring,
+)
+from accountdesk.session.config import (
+    ConfigError,
+    Environment,
+    Settings,
+    config_path,
+    load_settings,
+)
+from accountdesk.session.errors import NotLoggedInError, SessionExpiredError
+from accountdesk.session.events import (
+    LoggedIn,
+    LoggedOut,
+    LogoutReason,
+    SessionEvent,
+    SessionState,
+)
+from accountdesk.session.stores import (
+    FileTokenStore,
+    KeyringTokenStore,
+    MemoryTokenStore,
+    StoredSession,
+    TokenStore,
+    TokenStoreError,
+)
+
+__all__ = [
+    "ConfigError",
+    "Environment",
+    "FileTokenStore",
+    "KeyringProbe",
+    "KeyringTokenStore",
+    "LoggedIn",
+    "LoggedOut",
+    "LogoutReason",
+    "MemoryTokenStore",
+    "NotLoggedInError",
+    "SessionEvent",
+    "SessionExpiredError",
+    "SessionState",
+    "Settings",
+    "StoredSession",
+    "TokenStore",
+    "TokenStoreChoice",
+    "TokenStoreError",
+    "choose_token_store",
+    "config_path",
+    "load_settings",
+    "probe_keyring",
+]

@@ -1,0 +1,105 @@
+"""Choosing the token store: OS keyring when a real one exists, else memory (file is opt-in)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from accountdesk.session.config import Settings
+from accountdesk.session.stores import (
+    FileTokenStore,
+    KeyringTokenStore,
+    MemoryTokenStore,
+    TokenStore,
+)
+
+_log = logging.getLogger(__name__)
+
+ENABLE_FILE_STORE_HINT = (
+    'To remember sessions in a private file instead, set token_store = "file" in config.toml '
+    "or ACCOUNTDESK_TOKEN_STORE=file."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyringProbe:
+    """Outcome of looking for a usable OS keyring."""
+
+    available: bool
+    backend: str
+    """The backend keyring picked, e.g. "keyring.backends.fail.Keyring"."""
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenStoreChoice:
+    """The store to use, and the sentence the UI shows when "remember me" is unavailable."""
+
+    store: TokenStore
+    notice: str | None
+
+
+def _is_unusable_backend(backend: object) -> bool:
+    from keyring.backends import fail, null
+
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        return True
+    qualified = f"{type(backend).__module__}.{type(backend).__qualname__}"
+    # keyrings.alt and any "plaintext" backend write base64 to a file: no better than our
+    # opt-in file store, and worse because nobody asked for it.
+    return qualified.startswith("keyrings.alt") or "plaintext" in qualified.lower()
+
+
+def probe_keyring() -> KeyringProbe:
+    """Find out whether a real OS keyring is available. Blocking: run it in a thread.
+
+    Treats the ``fail`` and ``null`` backends, ``keyrings.alt``/plaintext backends and a chainer
+    without any real backend as unavailable (the same rule poetry applies).
+    """
+    try:
+        import keyring
+        from keyring.backends.chainer import ChainerBackend
+
+        backend = keyring.get_keyring()
+    except Exception as error:
+        # A broken keyringrc.cfg or backend plugin must only cost "remember me", not startup.
+        return KeyringProbe(False, "unknown", f"keyring failed to load: {error}")
+    name = f"{type(backend).__module__}.{type(backend).__qualname__}"
+    if isinstance(backend, ChainerBackend):
+        real = [child for child in backend.backends if not _is_unusable_backend(child)]
+        if not real:
+            return KeyringProbe(False, name, "no usable keyring backend in the chain")
+        return KeyringProbe(True, name)
+    if _is_unusable_backend(backend):
+        return KeyringProbe(False, name, "no OS keyring backend")
+    return KeyringProbe(True, name)
+
+
+def choose_token_store(settings: Settings) -> TokenStoreChoice:
+    """Pick the store for ``settings``. Blocking when it probes the keyring: run it in a thread.
+
+    kiosk -> memory; "memory"/"file" as configured; "keyring" and "auto" -> the OS keyring when
+    one is usable, otherwise memory with a notice explaining how to enable the file store.
+    """
+    if settings.kiosk:
+        return TokenStoreChoice(
+            MemoryTokenStore(), 'Kiosk mode: "Remember me" is off and nothing is saved.'
+        )
+    match settings.token_store:
+        case "memory":
+            return TokenStoreChoice(
+                MemoryTokenStore(),
+                '"Remember me" is off because token_store is set to "memory".',
+            )
+        case "file":
+            return TokenStoreChoice(FileTokenStore(), None)
+        case "auto" | "keyring":
+            pass
+    probe = probe_keyring()
+    if probe.available:
+        return TokenStoreChoice(KeyringTokenStore(), None)
+    _log.info("no usable OS keyring (%s: %s)", probe.backend, probe.reason)
+    return TokenStoreChoice(
+        MemoryTokenStore(),
+        f'"Remember me" is unavailable because no OS keyring was found. {ENABLE_FILE_STORE_HINT}',
+    )

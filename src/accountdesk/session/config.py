@@ -1,0 +1,213 @@
+"""Configuration: named environments and app options from TOML, env vars and CLI flags.
+
+Precedence, highest first: CLI overrides (init kwargs) > ``ACCOUNTDESK_*`` env vars > the TOML
+file > defaults. The built-in ``sandbox`` environment (the embedded emulator) always exists
+unless the TOML file defines its own environment of that name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal, Self
+from urllib.parse import urlsplit
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "accountdesk"
+CONFIG_ENV_VAR = "ACCOUNTDESK_CONFIG"
+SANDBOX_ENVIRONMENT = "sandbox"
+SANDBOX_TENANT = "demo"
+SANDBOX_CLIENT_ID = "demo-storefront"
+AD_HOC_ENVIRONMENT = "custom"
+
+# The Emporix spec's tenant path parameter: lowercase, starts with a letter, 3-16 characters.
+TENANT_PATTERN = r"^[a-z][a-z0-9]+$"
+
+TokenStoreSetting = Literal["auto", "keyring", "file", "memory"]
+
+
+class ConfigError(Exception):
+    """The configuration (file, env vars or CLI flags) is invalid; the message says what to fix."""
+
+
+def config_path() -> Path:
+    """Where the TOML configuration file is read from (``ACCOUNTDESK_CONFIG`` wins)."""
+    override = os.environ.get(CONFIG_ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+class Environment(BaseModel):
+    """One Emporix deployment to talk to: base URL, tenant and storefront client id.
+
+    ``base_url`` None means the embedded sandbox, whose URL is only known once it started.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    base_url: str | None = None
+    tenant: str
+    client_id: str = Field(min_length=1)
+
+    @field_validator("tenant")
+    @classmethod
+    def _check_tenant(cls, value: str) -> str:
+        if not (3 <= len(value) <= 16 and re.fullmatch(TENANT_PATTERN, value)):
+            raise ValueError(
+                f"{value!r} is not a tenant name: use 3-16 lowercase letters and digits, "
+                "starting with a letter"
+            )
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an http:// or https:// URL, e.g. https://api.emporix.io")
+        # One canonical spelling, so the token-store key does not depend on a trailing slash.
+        return value.strip().rstrip("/")
+
+    @property
+    def is_sandbox(self) -> bool:
+        """True for the embedded emulator, which the app starts itself."""
+        return self.base_url is None
+
+    @property
+    def key(self) -> str:
+        """Token-store key: a remembered session belongs to one deployment and tenant."""
+        return f"{self.base_url or 'embedded-sandbox'}|{self.tenant}"
+
+
+def _builtin_sandbox() -> Environment:
+    return Environment(
+        name=SANDBOX_ENVIRONMENT, base_url=None, tenant=SANDBOX_TENANT, client_id=SANDBOX_CLIENT_ID
+    )
+
+
+def _format_validation_error(error: ValidationError, source: str) -> str:
+    lines = [f"Invalid configuration ({source}):"]
+    for item in error.errors():
+        location = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"  {location}: {message}")
+    return "\n".join(lines)
+
+
+class Settings(BaseSettings):
+    """Application settings. Build with `load_settings` to get readable errors."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ACCOUNTDESK_",
+        env_nested_delimiter="__",
+        # A misspelt key in config.toml should be an error, not a silently ignored line.
+        extra="forbid",
+    )
+
+    environments: dict[str, Environment] = Field(
+        default_factory=lambda: {SANDBOX_ENVIRONMENT: _builtin_sandbox()}
+    )
+    environment: str = SANDBOX_ENVIRONMENT
+    token_store: TokenStoreSetting = "auto"  # noqa: S105 - a store kind, not a secret
+    kiosk: bool = False
+    theme: str = "textual-dark"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The path is resolved per instantiation so ACCOUNTDESK_CONFIG set at runtime counts.
+        # No dotenv: a stray .env in the working directory must not change which tenant we hit.
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
+        return init_settings, env_settings, toml
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_environments(cls, data: Any) -> Any:
+        # In TOML the name is the table key ([environments.prod]); copy it into the model.
+        if not isinstance(data, dict):
+            return data
+        environments = data.get("environments")
+        if isinstance(environments, dict):
+            named: dict[str, Any] = {}
+            for name, value in environments.items():
+                if isinstance(value, dict):
+                    value = {**value, "name": name}
+                elif isinstance(value, Environment) and value.name != name:
+                    value = value.model_copy(update={"name": name})
+                named[name] = value
+            data = {**data, "environments": named}
+        return data
+
+    @model_validator(mode="after")
+    def _check_environment(self) -> Self:
+        self.environments.setdefault(SANDBOX_ENVIRONMENT, _builtin_sandbox())
+        if self.environment not in self.environments:
+            raise ValueError(self._unknown_environment(self.environment))
+        return self
+
+    def _unknown_environment(self, name: str) -> str:
+        known = ", ".join(sorted(self.environments))
+        return f"Unknown environment {name!r}. Known environments: {known}."
+
+    def resolve_environment(
+        self,
+        name: str | None = None,
+        base_url: str | None = None,
+        tenant: str | None = None,
+        client_id: str | None = None,
+    ) -> Environment:
+        """The environment to use after ``--env`` / ``--base-url --tenant --client-id`` flags.
+
+        Starts from the named environment (or the configured default) and overlays the given
+        values. Overriding ``base_url`` makes it an ad-hoc environment named ``custom``, e.g.
+        ``--base-url http://127.0.0.1:8000`` talks to a separately started sandbox.
+        Raises `ConfigError` for an unknown name or an invalid override.
+        """
+        selected = name or self.environment
+        base = self.environments.get(selected)
+        if base is None:
+            raise ConfigError(self._unknown_environment(selected))
+        if base_url is None and tenant is None and client_id is None:
+            return base
+        try:
+            return Environment(
+                name=AD_HOC_ENVIRONMENT if base_url is not None else base.name,
+                base_url=base_url if base_url is not None else base.base_url,
+                tenant=tenant if tenant is not None else base.tenant,
+                client_id=client_id if client_id is not None else base.client_id,
+            )
+        except ValidationError as error:
+            raise ConfigError(_format_validation_error(error, "command-line flags")) from None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build `Settings` with CLI ``overrides``; raises `ConfigError` with a readable message."""
+    # None means "flag not given": it must not shadow the env var or the file.
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"Cannot read {config_path()}: {error}") from None
+    except ValidationError as error:
+        source = f"{config_path()}, ACCOUNTDESK_* variables or command-line flags"
+        raise ConfigError(_format_validation_error(error, source)) from None
