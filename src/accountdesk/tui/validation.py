@@ -1,0 +1,138 @@
+"""Checks for the sign-in forms, as pure functions (no Textual), so they can be tested alone.
+
+Each `*_problem` function returns the short message to show next to the field, or None when
+the value is acceptable. Rules follow OWASP ASVS 5.0 (V6): passwords of 8 to 128 characters,
+counted as code points, any Unicode, no composition rules; 15 or more recommended.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+from zxcvbn import zxcvbn
+
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_RECOMMENDED_LENGTH = 15
+PASSWORD_MAX_LENGTH = 128
+
+# zxcvbn's matching grows quickly with length; beyond this the score is already maximal
+# and the extra characters would only slow down typing.
+_STRENGTH_SAMPLE_LENGTH = 64
+
+_TOKEN_PARAMETER = re.compile(r"(?:^|[?&#])token=([^&#]+)")
+
+_SCORE_WORDS = ("very weak", "weak", "fair", "good", "strong")
+
+
+def required_problem(value: str, label: str) -> str | None:
+    """A value that must not be blank."""
+    if value.strip():
+        return None
+    return f"{label} is required."
+
+
+def email_problem(value: str) -> str | None:
+    """Email syntax only: deliverability (DNS) is the server's business, and needs the network."""
+    candidate = value.strip()
+    if not candidate:
+        return "Enter your email address."
+    try:
+        validate_email(candidate, check_deliverability=False)
+    except EmailNotValidError as error:
+        return str(error)
+    return None
+
+
+def normalized_email(value: str) -> str:
+    """The address as it should be sent: trimmed; the server compares case-insensitively."""
+    return value.strip()
+
+
+def password_problem(password: str) -> str | None:
+    """What blocks submitting a new password (length limits only; no composition rules)."""
+    length = len(password)
+    if length == 0:
+        return "Enter a password."
+    if length < PASSWORD_MIN_LENGTH:
+        return f"Use at least {PASSWORD_MIN_LENGTH} characters ({length} so far)."
+    if length > PASSWORD_MAX_LENGTH:
+        return f"Use at most {PASSWORD_MAX_LENGTH} characters ({length} now)."
+    return None
+
+
+def passwords_match_problem(password: str, repeated: str) -> str | None:
+    if not repeated:
+        return "Repeat the password."
+    if password != repeated:
+        return "The passwords don't match."
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordAssessment:
+    """How good a new password is: `problem` blocks submitting, `hint` is advice only."""
+
+    score: int
+    """zxcvbn score, 0 (guessable) to 4 (very unguessable)."""
+    problem: str | None
+    hint: str
+
+    @property
+    def acceptable(self) -> bool:
+        return self.problem is None
+
+
+def assess_password(password: str, user_inputs: tuple[str, ...] = ()) -> PasswordAssessment:
+    """Length rule plus a zxcvbn strength estimate and one line of advice.
+
+    `user_inputs` are the user's own details (email, names): zxcvbn penalises passwords built
+    from them.
+    """
+    problem = password_problem(password)
+    if not password:
+        return PasswordAssessment(0, problem, f"At least {PASSWORD_MIN_LENGTH} characters.")
+    result = zxcvbn(password[:_STRENGTH_SAMPLE_LENGTH], user_inputs=[u for u in user_inputs if u])
+    score = int(result["score"])
+    feedback = result["feedback"]
+    advice = str(feedback.get("warning") or "") or next(iter(feedback.get("suggestions") or []), "")
+    words = f"Strength: {_SCORE_WORDS[score]}."
+    if problem is not None:
+        hint = problem
+    elif len(password) < PASSWORD_RECOMMENDED_LENGTH:
+        hint = f"{words} {PASSWORD_RECOMMENDED_LENGTH}+ characters are recommended."
+    elif advice:
+        hint = f"{words} {advice}"
+    else:
+        hint = words
+    return PasswordAssessment(score, problem, hint)
+
+
+def extract_token(pasted: str) -> str | None:
+    """The emailed token from a bare token or a pasted link; None if there is nothing usable.
+
+    Links come as `https://shop/signup/optin/<token>` (the token is the last path segment) or
+    with a `token=` query parameter. Mail clients wrap long lines, so all whitespace goes.
+    """
+    text = "".join(pasted.split())
+    if not text:
+        return None
+    in_query = _TOKEN_PARAMETER.search(text)
+    if in_query:
+        return unquote(in_query.group(1))
+    if "://" not in text and not text.startswith("/"):
+        return unquote(text)
+    segments = [segment for segment in urlsplit(text).path.split("/") if segment]
+    if not segments:
+        return None
+    return unquote(segments[-1])
+
+
+def token_problem(pasted: str) -> str | None:
+    if not pasted.strip():
+        return "Paste the code or the whole link from the email."
+    if extract_token(pasted) is None:
+        return "No code found in that link; paste the code itself."
+    return None
