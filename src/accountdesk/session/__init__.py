@@ -21,6 +21,7 @@ from accountdesk.session.events import (
     SessionEvent,
     SessionState,
 )
+from accountdesk.session.manager import SessionManager, refresh_margin
 from accountdesk.session.stores import (
     FileTokenStore,
     KeyringTokenStore,
@@ -43,6 +44,7 @@ __all__ = [
     "NotLoggedInError",
     "SessionEvent",
     "SessionExpiredError",
+    "SessionManager",
     "SessionState",
     "Settings",
     "StoredSession",
@@ -53,4 +55,5 @@ __all__ = [
     "config_path",
     "load_settings",
     "probe_keyring",
+    "refresh_margin",
 ]
