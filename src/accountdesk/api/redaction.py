@@ -126,7 +126,7 @@ def redact_query(params: Iterable[tuple[str, str]] | Mapping[str, str]) -> str:
             )
             for name, value in pairs
         ],
-        safe="*,:",
+        safe="*,",
     )
 
 
