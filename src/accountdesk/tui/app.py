@@ -1,0 +1,336 @@
+"""The Account Desk app: two screen stacks ("auth" and "account") around one session."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import PurePath
+from typing import ClassVar
+
+import platformdirs
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from accountdesk.api import ApiError, CustomerApiClient, TraceEvent, TransportError
+from accountdesk.session import (
+    Environment,
+    LoggedIn,
+    LoggedOut,
+    LogoutReason,
+    SessionEvent,
+    SessionManager,
+    SessionState,
+    Settings,
+    TokenStore,
+    choose_token_store,
+)
+from accountdesk.session.config import APP_NAME
+from accountdesk.tui.commands import BoundActionsProvider
+from accountdesk.tui.context import BackendNotReadyError, BackendState
+from accountdesk.tui.embedded_sandbox import EmbeddedSandbox, SandboxStartError
+from accountdesk.tui.messages import ApiCallLogged, SessionEventReceived
+from accountdesk.tui.paths import stylesheets
+from accountdesk.tui.screens.account import AccountScreen
+from accountdesk.tui.screens.confirm import ConfirmScreen
+from accountdesk.tui.screens.login import LoginScreen
+from accountdesk.tui.widgets.api_log import ApiLogPanel
+
+SESSION_EXPIRED_REASON = "Your session expired. Log in again to continue."
+AUTH_MODE = "auth"
+ACCOUNT_MODE = "account"
+_MODE_ROOTS: dict[str, Callable[[], Screen[object]]] = {
+    AUTH_MODE: LoginScreen,
+    ACCOUNT_MODE: AccountScreen,
+}
+# Light/dark partners; any other theme toggles to the textual pair by its darkness.
+_THEME_PARTNERS = {
+    "textual-dark": "textual-light",
+    "textual-light": "textual-dark",
+    "ansi-dark": "ansi-light",
+    "ansi-light": "ansi-dark",
+}
+
+
+class AccountDeskApp(App[int]):
+    """Paints the login screen at once, then connects (starting the sandbox if needed)."""
+
+    TITLE = "Account Desk"
+    CSS_PATH: ClassVar[list[str | PurePath]] = [*stylesheets()]
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[object]]]] = dict(_MODE_ROOTS)
+    COMMANDS = App.COMMANDS | {BoundActionsProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "toggle_api_log", "API log", id="toggle-api-log", priority=True),
+        Binding("ctrl+t", "toggle_dark", "Light/dark", id="toggle-theme", priority=True),
+        Binding("f3", "open_mailbox", "Mailbox", id="open-mailbox", priority=True),
+        Binding("ctrl+l", "logout", "Log out", id="logout", priority=True),
+        Binding("ctrl+r", "reconnect", "Reconnect", id="reconnect", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    backend_state: reactive[BackendState] = reactive[BackendState]("connecting")
+    base_url: reactive[str | None] = reactive[str | None](None)
+    customer_email: reactive[str | None] = reactive[str | None](None)
+    store_remembers: reactive[bool] = reactive(False)
+    store_notice: reactive[str | None] = reactive[str | None](None)
+    show_api_log: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        settings: Settings,
+        environment: Environment,
+        *,
+        token_store: TokenStore | None = None,
+        store_notice: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self._environment = environment
+        self._token_store = token_store
+        self._initial_store_notice = store_notice
+        self._session: SessionManager | None = None
+        self._sandbox: EmbeddedSandbox | None = None
+        self._api_log: list[TraceEvent] = []
+        # The customer whose session expired, while the re-login screen is up.
+        self._reauthenticating: str | None = None
+        self._expired_pending = False
+        self.theme = settings.theme
+        self.base_url = environment.base_url
+
+    # -- what screens use (see tui/context.py) ---------------------------------------------
+
+    @property
+    def session(self) -> SessionManager:
+        if self._session is None:
+            if self.backend_state == "failed":
+                raise BackendNotReadyError("Not connected. Press ctrl+r to try again.")
+            raise BackendNotReadyError()
+        return self._session
+
+    @property
+    def environment(self) -> Environment:
+        return self._environment
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self._environment.base_url is None
+
+    @property
+    def api_log(self) -> list[TraceEvent]:
+        return self._api_log
+
+    @property
+    def sandbox_pid(self) -> int | None:
+        """The embedded sandbox's process id while it runs."""
+        return self._sandbox.pid if self._sandbox is not None else None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def on_mount(self) -> None:
+        await self._show_fresh_mode(AUTH_MODE)
+        self.connect()
+
+    async def on_unmount(self) -> None:
+        if self._session is not None:
+            await self._session.aclose()
+        if self._sandbox is not None:
+            await self._sandbox.stop()
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self) -> None:
+        """Start the sandbox if needed, choose the token store, then say hello to the backend."""
+        self.backend_state = "connecting"
+        base_url = self._environment.base_url
+        if base_url is None:
+            base_url = await self._start_sandbox()
+            if base_url is None:
+                return
+        if self._session is None:
+            store = self._token_store
+            notice = self._initial_store_notice
+            if store is None:
+                # Probing the OS keyring can block (D-Bus, unlock prompts): keep it off the loop.
+                choice = await asyncio.to_thread(choose_token_store, self.settings)
+                store, notice = choice.store, choice.notice
+            client = CustomerApiClient(
+                base_url,
+                self._environment.tenant,
+                self._environment.client_id,
+                trace=self._record_api_call,
+            )
+            self._session = SessionManager(client, store, environment_key=self._environment.key)
+            self._session.subscribe(self._forward_session_event)
+            self.store_remembers = store.remembers
+            self.store_notice = notice
+            if notice:
+                self.notify(notice, title="Remember me", markup=False, timeout=8)
+        self.base_url = base_url
+        await self._greet_backend(self._session)
+
+    async def _start_sandbox(self) -> str | None:
+        if self._sandbox is not None:
+            await self._sandbox.stop()
+        self._sandbox = EmbeddedSandbox(platformdirs.user_data_path(APP_NAME))
+        try:
+            return await self._sandbox.start()
+        except SandboxStartError as error:
+            self.backend_state = "failed"
+            self.push_screen(
+                ConfirmScreen(
+                    error.message,
+                    detail=error.stderr_tail or "The sandbox wrote nothing to stderr.",
+                    confirm_label="Try again",
+                    cancel_label="Close",
+                ),
+                self._retry_if_confirmed,
+            )
+            return None
+
+    async def _greet_backend(self, session: SessionManager) -> None:
+        """Resume a remembered session, or fetch an anonymous token to learn the backend answers."""
+        try:
+            if not await session.resume():
+                await session.with_anonymous(_noop)
+        except TransportError as error:
+            self.backend_state = "failed"
+            self.notify(
+                f"Can't reach {self.base_url}: {error.message}",
+                title="Not connected",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+            return
+        except ApiError as error:
+            self.notify(str(error), title="Server error", severity="error", markup=False)
+        self.backend_state = "ready"
+
+    def _retry_if_confirmed(self, retry: bool | None) -> None:
+        if retry:
+            self.connect()
+
+    def _record_api_call(self, event: TraceEvent) -> None:
+        self._api_log.append(event)
+        if event.status is not None and self.backend_state == "failed" and self._session:
+            self.backend_state = "ready"
+        for screen in self.screen_stack:
+            for panel in screen.query(ApiLogPanel):
+                panel.post_message(ApiCallLogged(event))
+
+    # -- session events --------------------------------------------------------------------
+
+    def _forward_session_event(self, event: SessionEvent) -> None:
+        # Published from inside session calls; route it through the queue, not re-entrantly.
+        self.post_message(SessionEventReceived(event))
+
+    @on(SessionEventReceived)
+    async def _route_session_event(self, message: SessionEventReceived) -> None:
+        event = message.event
+        if isinstance(event, LoggedIn):
+            self.customer_email = event.email
+            previous = self._reauthenticating
+            self._reauthenticating = None
+            if self._expired_pending and previous == event.email:
+                # The re-login screen dismisses itself: the user is back on the unsaved screen.
+                self._expired_pending = False
+                self.refresh_bindings()
+                return
+            self._expired_pending = False
+            await self._show_fresh_mode(ACCOUNT_MODE)
+        elif isinstance(event, LoggedOut):
+            previous_email = self.customer_email
+            self.customer_email = None
+            if event.reason is LogoutReason.EXPIRED:
+                self._session_expired(previous_email)
+            else:
+                await self._show_fresh_mode(AUTH_MODE)
+                if event.reason is LogoutReason.DELETED:
+                    self.notify("Your account was deleted.", title="Goodbye")
+                else:
+                    self.notify("You are logged out.")
+        self.refresh_bindings()
+
+    def _session_expired(self, email: str | None) -> None:
+        if self.current_mode != ACCOUNT_MODE:
+            self.notify(SESSION_EXPIRED_REASON, severity="warning")
+            return
+        if self._expired_pending:
+            return
+        self._expired_pending = True
+        self._reauthenticating = email
+        self.push_screen(LoginScreen(reason=SESSION_EXPIRED_REASON, resume_in_place=True))
+
+    async def _show_fresh_mode(self, mode: str) -> None:
+        """Switch to a new stack for ``mode`` and drop the other one.
+
+        Dropping the auth stack after login discards typed passwords; dropping the account
+        stack after logout discards the previous customer's data.
+        """
+        if self.current_mode != mode:
+            await self.remove_mode(mode)
+            self.add_mode(mode, _MODE_ROOTS[mode])
+            await self.switch_mode(mode)
+        for other in _MODE_ROOTS:
+            if other != mode:
+                await self.remove_mode(other)
+                self.add_mode(other, _MODE_ROOTS[other])
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_mailbox":
+            return self.is_sandbox
+        if action == "logout":
+            return self._session is not None and self._session.state is SessionState.LOGGED_IN
+        if action == "reconnect":
+            return self.backend_state == "failed"
+        return True
+
+    def action_toggle_api_log(self) -> None:
+        self.show_api_log = not self.show_api_log
+
+    def action_toggle_dark(self) -> None:
+        partner = _THEME_PARTNERS.get(self.theme)
+        if partner is None:
+            partner = "textual-light" if self.current_theme.dark else "textual-dark"
+        self.theme = partner
+
+    def action_open_mailbox(self) -> None:
+        # Imported here: the mailbox is a sandbox-only extra, not worth paying for at startup.
+        from accountdesk.tui.screens.mailbox import MailboxScreen
+
+        if isinstance(self.screen, MailboxScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(MailboxScreen())
+
+    def action_logout(self) -> None:
+        self.push_screen(
+            ConfirmScreen(
+                "Log out?",
+                detail="Your session ends on the server and is forgotten on this device.",
+                confirm_label="Log out",
+            ),
+            self._logout_if_confirmed,
+        )
+
+    def _logout_if_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.log_out()
+
+    @work(exclusive=True, group="logout", exit_on_error=False)
+    async def log_out(self) -> None:
+        # SessionManager.logout never raises on network errors; the LoggedOut event routes us.
+        await self.session.logout()
+
+    def action_reconnect(self) -> None:
+        self.connect()
+
+    def watch_backend_state(self) -> None:
+        self.refresh_bindings()
+
+
+async def _noop(_token: str) -> None:
+    return None

@@ -1,0 +1,53 @@
+"""The command palette lists every key-bound action of the current screen and the app.
+
+Deriving the commands from the live bindings (rather than a second hand-kept list) means a
+new screen's actions appear in the palette as soon as it declares its BINDINGS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.app import App
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+# Already offered by Textual's own system commands provider.
+_SYSTEM_ACTIONS = frozenset({"quit", "command_palette", "change_theme", "help_quit"})
+
+
+class BoundActionsProvider(Provider):
+    """One command per enabled binding of the app and the screen the palette was opened on."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        commands: list[tuple[str, str, Callable[[], object]]] = []
+        seen: set[tuple[int, str]] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            node = active.node
+            if not active.enabled or not binding.description:
+                continue
+            # Widget-level bindings (cursor moves in an Input) are not palette material.
+            if not isinstance(node, App | Screen) or binding.action in _SYSTEM_ACTIONS:
+                continue
+            if (id(node), binding.action) in seen:
+                continue
+            seen.add((id(node), binding.action))
+            key_display = self.app.get_key_display(binding) or key
+            help_text = binding.tooltip or f"Key: {key_display}"
+            commands.append(
+                (binding.description, help_text, partial(self.app.run_action, binding.action, node))
+            )
+        return sorted(commands, key=lambda command: command[0])
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

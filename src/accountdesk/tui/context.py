@@ -1,0 +1,74 @@
+"""What screens may ask of the app, without importing the app module (no import cycles).
+
+Screens call ``session_of(self)`` to reach the `SessionManager` and ``services_of(self)`` for the
+rest. The values that change after the first paint (``backend_state``, ``store_remembers``,
+``store_notice``, ``customer_email``) are reactives on the app: watch them with
+``self.watch(self.app, "store_remembers", callback)``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, Protocol, cast
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from accountdesk.api import TraceEvent
+    from accountdesk.session import Environment, SessionManager
+
+BackendState = Literal["connecting", "ready", "failed"]
+
+
+class BackendNotReadyError(Exception):
+    """A screen needed the session before the backend answered (still connecting or failed)."""
+
+    def __init__(
+        self, message: str = "Still connecting to the server; try again in a moment."
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AppServices(Protocol):
+    """The part of `AccountDeskApp` that screens and widgets rely on."""
+
+    @property
+    def session(self) -> SessionManager:
+        """The session manager; raises `BackendNotReadyError` until the backend is ready."""
+        ...
+
+    @property
+    def environment(self) -> Environment:
+        """The environment as configured (``base_url`` None for the embedded sandbox)."""
+        ...
+
+    @property
+    def is_sandbox(self) -> bool:
+        """True when talking to the embedded sandbox (the mailbox exists only there)."""
+        ...
+
+    @property
+    def api_log(self) -> list[TraceEvent]:
+        """Every API request of this run, oldest first (bodies already redacted)."""
+        ...
+
+    @property
+    def base_url(self) -> str | None:
+        """The backend's URL, once known (None while the embedded sandbox starts)."""
+        ...
+
+    backend_state: BackendState
+    store_remembers: bool
+    store_notice: str | None
+    customer_email: str | None
+    show_api_log: bool
+
+
+def services_of(node: DOMNode) -> AppServices:
+    """The running Account Desk app, typed by what screens may use."""
+    return cast("AppServices", node.app)
+
+
+def session_of(node: DOMNode) -> SessionManager:
+    """The session manager; raises `BackendNotReadyError` while still connecting."""
+    return services_of(node).session

@@ -1,0 +1,39 @@
+"""Messages the shell posts so screens and widgets can react without reaching across the tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from accountdesk.api import TraceEvent
+from accountdesk.session import SessionEvent
+
+
+@dataclass
+class ApiCallLogged(Message):
+    """The API client finished a request; open API log panels append it."""
+
+    event: TraceEvent
+
+
+@dataclass
+class SessionEventReceived(Message):
+    """The session manager published a login/logout; the app routes the user accordingly."""
+
+    event: SessionEvent
+
+
+@dataclass
+class BackendReady(Message):
+    """The backend answered: ``app.session`` exists and the token store is chosen."""
+
+    base_url: str
+
+
+@dataclass
+class BackendFailed(Message):
+    """The embedded sandbox could not be started or the backend is unreachable."""
+
+    message: str
+    detail: str | None = None

@@ -1,0 +1,109 @@
+"""The logged-in customer's overview: who they are and where they live (the "account" mode root)."""
+
+from __future__ import annotations
+
+from textual import getters, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Label, Static
+
+from accountdesk.api import Address, ApiError, Customer, TransportError
+from accountdesk.session import SessionExpiredError
+from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
+from accountdesk.tui.screens.base import AccountDeskScreen
+
+
+def full_name(customer: Customer) -> str:
+    """Title, first, middle and last name as the customer entered them."""
+    parts = (customer.title, customer.first_name, customer.middle_name, customer.last_name)
+    return " ".join(part for part in parts if part) or "(no name on file)"
+
+
+def default_address_of(customer: Customer) -> Address | None:
+    """The default address: the expanded ``defaultAddress`` or the one flagged ``isDefault``."""
+    if customer.default_address is not None:
+        return customer.default_address
+    return next((address for address in customer.addresses if address.is_default), None)
+
+
+def format_address(address: Address) -> str:
+    """A postal address on a few lines, skipping what is missing."""
+    street = " ".join(part for part in (address.street, address.street_number) if part)
+    city = " ".join(part for part in (address.zip_code, address.city) if part)
+    lines = (
+        address.contact_name,
+        address.company_name,
+        street,
+        address.street_appendix,
+        city,
+        ", ".join(part for part in (address.state, address.country) if part),
+    )
+    return "\n".join(line for line in lines if line)
+
+
+class AccountScreen(AccountDeskScreen):
+    """Name, email, customer number and default address from GET /me?expand=addresses."""
+
+    TITLE = "Account Desk"
+    SUB_TITLE = "Your account"
+    BINDINGS = [
+        Binding("r", "refresh_profile", "Refresh", id="account-refresh"),
+    ]
+
+    card = getters.query_one("#account-card", Vertical)
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="account-body"), Vertical(id="account-card") as card:
+            card.border_title = "Your account"
+            yield Label("Name", classes="field-label")
+            yield Static("…", id="account-name", classes="field-value", markup=False)
+            yield Label("Email", classes="field-label")
+            yield Static("…", id="account-email", classes="field-value", markup=False)
+            yield Label("Customer number", classes="field-label")
+            yield Static("…", id="account-number", classes="field-value", markup=False)
+            yield Label("Default address", classes="field-label")
+            yield Static("…", id="account-address", classes="field-value", markup=False)
+            yield Static("", id="account-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.load_profile()
+
+    def action_refresh_profile(self) -> None:
+        self.load_profile()
+
+    @work(exclusive=True, group="account-profile", exit_on_error=False)
+    async def load_profile(self) -> None:
+        error = self.query_one("#account-error", Static)
+        self.card.loading = True
+        try:
+            session = session_of(self)
+            customer = await session.with_customer(
+                lambda token: session.client.get_profile(token, expand_addresses=True)
+            )
+        except SessionExpiredError:
+            # The app pushes the login screen; the old details stay visible underneath.
+            return
+        except BackendNotReadyError as problem:
+            error.update(problem.message)
+            return
+        except TransportError as problem:
+            error.update(f"Can't reach the server ({problem.message}). Press r to try again.")
+            return
+        except ApiError as problem:
+            error.update(f"Could not load your account: {problem}")
+            return
+        finally:
+            self.card.loading = False
+        error.update("")
+        self.show_customer(customer)
+
+    def show_customer(self, customer: Customer) -> None:
+        email = customer.contact_email or services_of(self).customer_email or "(no email on file)"
+        address = default_address_of(customer)
+        self.query_one("#account-name", Static).update(full_name(customer))
+        self.query_one("#account-email", Static).update(email)
+        self.query_one("#account-number", Static).update(customer.customer_number or "—")
+        self.query_one("#account-address", Static).update(
+            format_address(address) if address is not None else "No default address yet."
+        )

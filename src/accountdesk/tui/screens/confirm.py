@@ -1,0 +1,63 @@
+"""A yes/no question over the current screen."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Dismisses with True for the confirm button / ``y``, False for cancel / ``n`` / Escape."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
+        Binding("n", "answer(False)", "No", id="confirm-no"),
+        Binding("escape", "answer(False)", "Cancel", id="confirm-cancel"),
+    ]
+
+    def __init__(
+        self,
+        question: str,
+        *,
+        detail: str | None = None,
+        confirm_label: str = "Yes",
+        cancel_label: str = "Cancel",
+        destructive: bool = False,
+    ) -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.confirm_label = confirm_label
+        self.cancel_label = cancel_label
+        self.destructive = destructive
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog"):
+            yield Label(self.question, id="confirm-question", markup=False)
+            if self.detail:
+                yield Label(self.detail, id="confirm-detail", markup=False)
+            with Horizontal(id="confirm-buttons"):
+                yield Button(
+                    self.confirm_label,
+                    id="confirm-yes",
+                    variant="error" if self.destructive else "primary",
+                )
+                yield Button(self.cancel_label, id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-yes", Button).focus()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed, "#confirm-yes")
+    def _confirmed(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def _cancelled(self) -> None:
+        self.dismiss(False)

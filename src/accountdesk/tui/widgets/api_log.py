@@ -1,0 +1,100 @@
+"""The API log: every request this run made, with its redacted request and response bodies."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Group, RenderableType
+from rich.json import JSON
+from rich.text import Text
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from accountdesk.api import TraceEvent
+from accountdesk.tui.context import services_of
+from accountdesk.tui.messages import ApiCallLogged
+
+
+def _pretty_body(body: str | None) -> RenderableType:
+    if body is None or body == "":
+        return Text("(empty)", style="dim")
+    try:
+        return JSON(body, indent=2, ensure_ascii=False)
+    except json.JSONDecodeError:
+        return Text(body)
+
+
+def describe_call(event: TraceEvent) -> RenderableType:
+    """The detail view of one request: headline, then request and response bodies."""
+    status = str(event.status) if event.status is not None else "no answer"
+    headline = Text.assemble(
+        (f"{event.method} ", "bold"), event.path, f"  →  {status}  ({event.duration_ms:.0f} ms)"
+    )
+    parts: list[RenderableType] = [headline]
+    if event.error:
+        parts.append(Text(event.error, style="bold red"))
+    parts += [
+        Text("\nRequest body", style="bold underline"),
+        _pretty_body(event.request_body),
+        Text("\nResponse body", style="bold underline"),
+        _pretty_body(event.response_body),
+    ]
+    return Group(*parts)
+
+
+class ApiLogPanel(Horizontal):
+    """A table of requests (newest at the bottom, followed) and the selected request's bodies."""
+
+    table = getters.query_one("#api-log-table", DataTable)
+    detail = getters.query_one("#api-log-detail", Static)
+
+    def __init__(self) -> None:
+        super().__init__(id="api-log")
+        self._shown = 0
+
+    def compose(self) -> ComposeResult:
+        table: DataTable[str] = DataTable(id="api-log-table", cursor_type="row", zebra_stripes=True)
+        table.border_title = "API log"
+        yield table
+        with VerticalScroll(id="api-log-detail-scroll") as scroll:
+            scroll.border_title = "Request / response"
+            yield Static(
+                Text("Select a request to see its bodies.", style="dim"), id="api-log-detail"
+            )
+
+    def on_mount(self) -> None:
+        self.table.add_column("Method", key="method")
+        self.table.add_column("Path", key="path")
+        self.table.add_column("Status", key="status")
+        self.table.add_column("ms", key="ms")
+        self.sync()
+
+    def sync(self) -> None:
+        """Append the requests logged since the last sync and follow the newest one."""
+        log = services_of(self).api_log
+        if len(log) == self._shown:
+            return
+        for index in range(self._shown, len(log)):
+            event = log[index]
+            self.table.add_row(
+                event.method,
+                event.path,
+                str(event.status) if event.status is not None else "—",
+                f"{event.duration_ms:.0f}",
+                key=str(index),
+            )
+        self._shown = len(log)
+        self.table.move_cursor(row=self._shown - 1)
+
+    @on(ApiCallLogged)
+    def _on_api_call_logged(self) -> None:
+        self.sync()
+
+    @on(DataTable.RowHighlighted, "#api-log-table")
+    def _show_selected(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        if key is None:
+            return
+        self.detail.update(describe_call(services_of(self).api_log[int(key)]))

@@ -1,0 +1,58 @@
+"""The status line under the header: which backend, whether it answers, and who is logged in."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from accountdesk.tui.context import services_of
+
+
+def environment_label(name: str, tenant: str, base_url: str | None, *, is_sandbox: bool) -> str:
+    """``Sandbox · demo`` for the embedded emulator, ``tenant @ host`` for a real deployment."""
+    if is_sandbox:
+        return f"Sandbox · {tenant}"
+    host = (base_url or "").split("://", 1)[-1].split("/", 1)[0]
+    label = f"{tenant} @ {host}"
+    return label if name in ("custom", "") else f"{name}: {label}"
+
+
+class SessionStatus(Horizontal):
+    """One line: environment on the left, connection and customer on the right."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status-environment", markup=False)
+        yield Static(id="status-customer", markup=False)
+
+    def on_mount(self) -> None:
+        for attribute in ("backend_state", "customer_email", "base_url"):
+            self.watch(self.app, attribute, self._refresh_status, init=False)
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        services = services_of(self)
+        environment = services.environment
+        self.query_one("#status-environment", Static).update(
+            environment_label(
+                environment.name,
+                environment.tenant,
+                services.base_url,
+                is_sandbox=services.is_sandbox,
+            )
+        )
+        state = services.backend_state
+        email = services.customer_email
+        if state == "connecting":
+            text = Text("connecting…")
+        elif state == "failed":
+            text = Text("not connected")
+        elif email:
+            text = Text.assemble("Logged in as ", (email, "bold"))
+        else:
+            text = Text("Not logged in")
+        self.query_one("#status-customer", Static).update(text)
+        self.set_class(state == "connecting", "-connecting")
+        self.set_class(state == "failed", "-failed")
+        self.set_class(state == "ready" and email is not None, "-logged-in")

@@ -1,0 +1,73 @@
+"""Fixtures for the TUI tests: an app aimed at the running test sandbox, isolated from $HOME."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from accountdesk.session import Environment, MemoryTokenStore, Settings, TokenStore
+from accountdesk.tui.app import AccountDeskApp
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Config, data, state and cache under tmp_path; no real keyring; no ACCOUNTDESK_* leaks."""
+    home = tmp_path / "home"
+    for variable, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+    ):
+        path = home / sub
+        path.mkdir(parents=True)
+        monkeypatch.setenv(variable, str(path))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    for variable in list(os.environ):
+        if variable.startswith("ACCOUNTDESK_"):
+            monkeypatch.delenv(variable)
+    return home
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deterministic screens: the Input cursor never toggles."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda _self: None)
+
+
+@pytest.fixture
+def sandbox_environment(sandbox: Any) -> Environment:
+    """The session-scoped test sandbox as an Account Desk environment."""
+    return Environment(
+        name="test-sandbox",
+        base_url=sandbox.base_url,
+        tenant=sandbox.tenant,
+        client_id=sandbox.client_id,
+    )
+
+
+@pytest.fixture
+def make_app(sandbox_environment: Environment) -> Callable[..., AccountDeskApp]:
+    """``make_app(environment=None, token_store=None)``: an app on the test sandbox.
+
+    Defaults: the shared test sandbox and a fresh `MemoryTokenStore`. Pass ``environment`` to
+    aim elsewhere (e.g. a ``fresh_tenant``), or ``Environment(base_url=None, ...)`` for the
+    embedded sandbox subprocess.
+    """
+
+    def build(
+        environment: Environment | None = None,
+        token_store: TokenStore | None = None,
+    ) -> AccountDeskApp:
+        return AccountDeskApp(
+            Settings(),
+            environment or sandbox_environment,
+            token_store=token_store if token_store is not None else MemoryTokenStore(),
+        )
+
+    return build
