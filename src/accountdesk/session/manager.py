@@ -1,9 +1,10 @@
 """The session manager: anonymous and customer tokens, refresh, login/logout, remembered sessions.
 
-Refresh policy. An access token is refreshed *proactively* when less than
-``max(60 s, 10 % of its lifetime)`` remains (about 6 minutes for a one-hour anonymous token,
-3 days for a 30-day customer token), and *reactively* when the server answers 401 "expired" or
-"invalid" (the call is then retried exactly once). Customer refreshes are single-flight: Emporix
+Refresh policy. A token is refreshed *proactively* when less than ``max(60 s, 10 % of its
+lifetime)`` remains of the access token (6 minutes for a one-hour anonymous token) or of its
+refresh token (2.4 hours for a 24-hour customer refresh token, which dies long before the 30-day
+customer access token), and *reactively* when the server answers 401 "expired" or "invalid"
+(the call is then retried exactly once). Customer refreshes are single-flight: Emporix
 rotates refresh tokens, so a second concurrent refresh would spend a dead token and log the
 customer out. Every caller that needs a refresh while one is running awaits that same one.
 """
@@ -95,7 +96,14 @@ class _Lease:
             if refresh_expires_in is not None
             else DEFAULT_REFRESH_LIFETIME_SECONDS
         )
-        return cls(access_token, refresh_token, expires_at, refresh_at, now + refresh_lifetime)
+        refresh_expires_at = now + refresh_lifetime
+        if refresh_token is not None:
+            # Also renew ahead of the refresh token's own death: a customer refresh token lives
+            # 24 h but the access token 30 days, so waiting for the access token would mean the
+            # refresh token is long dead and a long-running app (or "remember me") loses the
+            # session for nothing.
+            refresh_at = min(refresh_at, refresh_expires_at - refresh_margin(refresh_lifetime))
+        return cls(access_token, refresh_token, expires_at, refresh_at, refresh_expires_at)
 
     def can_refresh(self, now: float) -> bool:
         return self.refresh_token is not None and now < self.refresh_expires_at
