@@ -334,3 +334,10 @@ class AccountDeskApp(App[int]):
 
 async def _noop(_token: str) -> None:
     return None
+
+
+def known_themes() -> set[str]:
+    """Names accepted by ``--theme`` and the ``theme`` setting."""
+    from textual.theme import BUILTIN_THEMES
+
+    return set(BUILTIN_THEMES)

@@ -65,10 +65,11 @@ class ApiLogPanel(Horizontal):
             )
 
     def on_mount(self) -> None:
+        # Path last: it is the long one, and the short columns must stay in view.
         self.table.add_column("Method", key="method")
-        self.table.add_column("Path", key="path")
         self.table.add_column("Status", key="status")
         self.table.add_column("ms", key="ms")
+        self.table.add_column("Path", key="path")
         self.sync()
 
     def sync(self) -> None:
@@ -80,9 +81,9 @@ class ApiLogPanel(Horizontal):
             event = log[index]
             self.table.add_row(
                 event.method,
-                event.path,
                 str(event.status) if event.status is not None else "—",
                 f"{event.duration_ms:.0f}",
+                event.path,
                 key=str(index),
             )
         self._shown = len(log)

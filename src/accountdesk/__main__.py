@@ -1,0 +1,5 @@
+"""``python -m accountdesk``: the same as the ``accountdesk`` command."""
+
+from accountdesk.cli import main
+
+raise SystemExit(main())

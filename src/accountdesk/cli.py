@@ -1,0 +1,88 @@
+"""The ``accountdesk`` command: the TUI by default, ``accountdesk sandbox ...`` for the emulator.
+
+Only the branch that runs imports its heavy dependencies, so ``--version`` and ``--help`` stay
+fast and ``accountdesk sandbox`` never loads Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from accountdesk import __version__
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="accountdesk",
+        description=(
+            "Manage your Emporix storefront account in the terminal. Without options it talks "
+            "to the embedded sandbox (demo login: demo@example.com / Demo-Password-42)."
+        ),
+        epilog="Run 'accountdesk sandbox --help' for the standalone emulator.",
+    )
+    parser.add_argument("--env", metavar="NAME", help="a named environment from the config file")
+    parser.add_argument(
+        "--base-url", metavar="URL", help="API base URL (overrides the environment)"
+    )
+    parser.add_argument("--tenant", metavar="NAME", help="Emporix tenant")
+    parser.add_argument("--client-id", metavar="ID", help="storefront client id")
+    parser.add_argument(
+        "--theme", metavar="NAME", help="textual-dark, textual-light, ansi-dark, ansi-light, …"
+    )
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        default=None,
+        help="shared-computer mode: nothing is remembered between runs",
+    )
+    parser.add_argument(
+        "--config-path", action="store_true", help="print the config file's path and exit"
+    )
+    parser.add_argument("--version", action="version", version=f"accountdesk {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["sandbox"]:
+        from accountdesk.sandbox.cli import main as sandbox_main
+
+        return sandbox_main(arguments[1:])
+    options = build_parser().parse_args(arguments)
+    if options.config_path:
+        from accountdesk.session import config_path
+
+        print(config_path())
+        return EXIT_OK
+    return _run_tui(options)
+
+
+def _fail(message: str) -> int:
+    print(f"accountdesk: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _run_tui(options: argparse.Namespace) -> int:
+    from accountdesk.session import ConfigError, load_settings
+
+    try:
+        settings = load_settings(theme=options.theme, kiosk=options.kiosk)
+        environment = settings.resolve_environment(
+            options.env, options.base_url, options.tenant, options.client_id
+        )
+    except ConfigError as error:
+        return _fail(str(error))
+
+    from accountdesk.tui.app import AccountDeskApp, known_themes
+
+    if settings.theme not in known_themes():
+        choices = ", ".join(sorted(known_themes()))
+        return _fail(f"unknown theme {settings.theme!r}; choose one of: {choices}")
+    app = AccountDeskApp(settings, environment)
+    app.run()
+    return app.return_code or EXIT_OK

@@ -1,0 +1,368 @@
+"""The sandbox's outbox as a mailbox: read what the emulator "sent" and continue the flow.
+
+This is the one place the TUI makes its own HTTP call: the outbox is a sandbox feature outside
+the Emporix API, so it does not belong in the API client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+from rich.text import Text
+from textual import getters, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Static
+
+from accountdesk.api import ApiError
+from accountdesk.session import SessionExpiredError
+from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
+from accountdesk.tui.screens.base import AccountDeskScreen
+from accountdesk.tui.screens.confirm import ConfirmScreen
+
+POLL_SECONDS = 3.0
+_TOKEN_MASK = "••••••••"  # noqa: S105 - a mask, not a secret
+
+OPT_IN = "customer.opt-in"
+PASSWORD_RESET = "customer.password-reset"  # noqa: S105 - an event name
+EMAIL_CHANGE_REQUEST = "customer.email-change-request"
+DELETION_REQUEST = "customer.deletion-request"
+
+CONTINUE_LABELS = {
+    OPT_IN: "Activate account",
+    PASSWORD_RESET: "Reset password",
+    EMAIL_CHANGE_REQUEST: "Confirm new email",
+    DELETION_REQUEST: "Delete account",
+}
+
+
+class OutboxError(Exception):
+    """The sandbox outbox could not be read."""
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """One email the sandbox would have sent."""
+
+    id: str
+    event: str
+    to: str
+    subject: str
+    body: str
+    token: str | None = field(repr=False)
+    created_at: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OutboxMessage:
+        return cls(
+            id=str(data.get("id", "")),
+            event=str(data.get("event", "")),
+            to=str(data.get("to", "")),
+            subject=str(data.get("subject", "")),
+            body=str(data.get("body", "")),
+            token=data.get("token") or None,
+            created_at=str(data.get("createdAt", "")),
+        )
+
+    @property
+    def continue_label(self) -> str | None:
+        """What "continue" does with this message, or None when there is nothing to continue."""
+        return CONTINUE_LABELS.get(self.event) if self.token else None
+
+    def masked_body(self) -> str:
+        """The body with the token hidden (what screenshots and onlookers see by default)."""
+        return self.body.replace(self.token, _TOKEN_MASK) if self.token else self.body
+
+    @property
+    def received(self) -> str:
+        """``createdAt`` in local time, short."""
+        try:
+            moment = datetime.fromisoformat(self.created_at.replace("Z", "+00:00"))
+        except ValueError:
+            return self.created_at
+        return moment.astimezone().strftime("%d %b %H:%M:%S")
+
+
+def outbox_url(base_url: str, tenant: str) -> str:
+    return f"{base_url.rstrip('/')}/_sandbox/{tenant}/outbox"
+
+
+async def fetch_outbox(base_url: str, tenant: str) -> list[OutboxMessage]:
+    """The tenant's outbox, newest first."""
+    try:
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            response = await client.get(outbox_url(base_url, tenant))
+            response.raise_for_status()
+            payload = response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise OutboxError(f"Could not read the sandbox mailbox: {error}") from None
+    if not isinstance(payload, list):
+        raise OutboxError("The sandbox mailbox answered with something that is not a list.")
+    # The sandbox lists oldest first.
+    return [OutboxMessage.from_json(item) for item in reversed(payload) if isinstance(item, dict)]
+
+
+async def empty_outbox(base_url: str, tenant: str) -> None:
+    try:
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            response = await client.delete(outbox_url(base_url, tenant))
+            response.raise_for_status()
+    except httpx.HTTPError as error:
+        raise OutboxError(f"Could not empty the sandbox mailbox: {error}") from None
+
+
+class MailboxScreen(AccountDeskScreen):
+    """Newest first on the left, the selected message on the right, "continue" below it."""
+
+    TITLE = "Account Desk"
+    SUB_TITLE = "Sandbox mailbox"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="mailbox-back"),
+        Binding("r", "refresh_mailbox", "Refresh", id="mailbox-refresh"),
+        Binding("c", "continue_flow", "Continue", id="mailbox-continue"),
+        Binding("t", "toggle_token", "Show token", id="mailbox-show-token"),
+        Binding("y", "copy_token", "Copy token", id="mailbox-copy-token"),
+        Binding("x", "empty_mailbox", "Empty", id="mailbox-empty"),
+    ]
+
+    table = getters.query_one("#mailbox-list", DataTable)
+    headers = getters.query_one("#mailbox-headers", Static)
+    body = getters.query_one("#mailbox-body", Static)
+    continue_button = getters.query_one("#mailbox-continue", Button)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[OutboxMessage] = []
+        self.selected: OutboxMessage | None = None
+        self.reveal_token = False
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="mailbox"):
+            table: DataTable[str] = DataTable(id="mailbox-list", cursor_type="row")
+            table.border_title = "Inbox (newest first)"
+            yield table
+            with Vertical(id="mailbox-reader") as reader:
+                reader.border_title = "Message"
+                with VerticalScroll(id="mailbox-message"):
+                    yield Static(id="mailbox-headers")
+                    yield Static(id="mailbox-body", markup=False)
+                yield Button("Continue", id="mailbox-continue", variant="primary", disabled=True)
+
+    def on_mount(self) -> None:
+        self.table.add_column("Received", key="received")
+        self.table.add_column("To", key="to")
+        self.table.add_column("Subject", key="subject")
+        self.show_message(None)
+        self.refresh_mailbox()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def _poll(self) -> None:
+        if self.is_current:
+            self.refresh_mailbox()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        has_token = self.selected is not None and self.selected.token is not None
+        if action == "continue_flow":
+            return self.selected is not None and self.selected.continue_label is not None
+        if action in ("toggle_token", "copy_token"):
+            return has_token
+        return True
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def action_refresh_mailbox(self) -> None:
+        self.refresh_mailbox()
+
+    @work(exclusive=True, group="mailbox", exit_on_error=False)
+    async def refresh_mailbox(self) -> None:
+        services = services_of(self)
+        base_url = services.base_url
+        if base_url is None:
+            self.table.border_subtitle = "waiting for the sandbox…"
+            return
+        try:
+            messages = await fetch_outbox(base_url, services.environment.tenant)
+        except OutboxError as error:
+            self.table.border_subtitle = "unavailable"
+            self.notify(error.args[0], severity="error", markup=False)
+            return
+        self.show_messages(messages)
+
+    def show_messages(self, messages: list[OutboxMessage]) -> None:
+        if [message.id for message in messages] == [message.id for message in self.messages]:
+            return
+        selected_id = self.selected.id if self.selected else None
+        self.messages = messages
+        self.table.clear()
+        for message in messages:
+            self.table.add_row(message.received, message.to, message.subject, key=message.id)
+        self.table.border_subtitle = f"{len(messages)} message{'s' if len(messages) != 1 else ''}"
+        ids = [message.id for message in messages]
+        if selected_id in ids:
+            self.table.move_cursor(row=ids.index(selected_id))
+        elif messages:
+            self.table.move_cursor(row=0)
+        else:
+            self.show_message(None)
+
+    @on(DataTable.RowHighlighted, "#mailbox-list")
+    def _message_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        message = next((m for m in self.messages if m.id == event.row_key.value), None)
+        if message is not self.selected:
+            self.reveal_token = False
+        self.show_message(message)
+
+    @on(DataTable.RowSelected, "#mailbox-list")
+    def _message_opened(self) -> None:
+        if self.selected is not None and self.selected.continue_label is not None:
+            self.continue_button.focus()
+
+    def show_message(self, message: OutboxMessage | None) -> None:
+        self.selected = message
+        if message is None:
+            self.headers.update(Text("No message selected.", style="dim"))
+            self.body.update(
+                "Emails the sandbox sends (activation, password reset, email change) arrive here."
+            )
+            self.continue_button.display = False
+        else:
+            self.headers.update(
+                Text.assemble(
+                    ("Subject: ", "bold"),
+                    message.subject,
+                    "\n",
+                    ("To: ", "bold"),
+                    message.to,
+                    "\n",
+                    ("Event: ", "bold"),
+                    message.event,
+                    "\n",
+                    ("Received: ", "bold"),
+                    message.received,
+                    "\n",
+                )
+            )
+            self.body.update(message.body if self.reveal_token else message.masked_body())
+            label = message.continue_label
+            self.continue_button.display = label is not None
+            self.continue_button.disabled = label is None
+            self.continue_button.label = label or "Continue"
+        self.refresh_bindings()
+
+    def action_toggle_token(self) -> None:
+        self.reveal_token = not self.reveal_token
+        self.show_message(self.selected)
+
+    def action_copy_token(self) -> None:
+        if self.selected is not None and self.selected.token is not None:
+            self.app.copy_to_clipboard(self.selected.token)
+            self.notify("Token copied to the clipboard.")
+
+    def action_empty_mailbox(self) -> None:
+        self.app.push_screen(
+            ConfirmScreen("Delete every message in the sandbox mailbox?", confirm_label="Empty"),
+            self._empty_if_confirmed,
+        )
+
+    def _empty_if_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self._empty()
+
+    @work(exclusive=True, group="mailbox", exit_on_error=False)
+    async def _empty(self) -> None:
+        base_url = services_of(self).base_url
+        if base_url is None:
+            return
+        try:
+            await empty_outbox(base_url, services_of(self).environment.tenant)
+        except OutboxError as error:
+            self.notify(error.args[0], severity="error", markup=False)
+            return
+        self.show_messages([])
+
+    # -- continuing a flow -----------------------------------------------------------------
+
+    @on(Button.Pressed, "#mailbox-continue")
+    def _continue_pressed(self) -> None:
+        self.action_continue_flow()
+
+    def action_continue_flow(self) -> None:
+        message = self.selected
+        if message is None or message.token is None:
+            return
+        token = message.token
+        if message.event == OPT_IN:
+            self._push_flow(lambda: _activation_screen(message.to, token))
+        elif message.event == PASSWORD_RESET:
+            self._push_flow(lambda: _reset_password_screen(token))
+        elif message.event == EMAIL_CHANGE_REQUEST:
+            self._confirm_email_change(token, message.to)
+        elif message.event == DELETION_REQUEST:
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Delete this account for good?",
+                    detail=f"{message.to} and all its data will be deleted. This cannot be undone.",
+                    confirm_label="Delete account",
+                    destructive=True,
+                ),
+                lambda confirmed: self._delete_if_confirmed(confirmed, token),
+            )
+
+    def _delete_if_confirmed(self, confirmed: bool | None, token: str) -> None:
+        if confirmed:
+            self._delete_account(token)
+
+    def _push_flow(self, build: Callable[[], Screen[object]]) -> None:
+        try:
+            screen = build()
+        except ImportError:
+            self.notify("That flow is not available in this build.", severity="error")
+            return
+        self.app.push_screen(screen)
+
+    @work(exclusive=True, group="mailbox-continue", exit_on_error=False)
+    async def _confirm_email_change(self, token: str, new_email: str) -> None:
+        self.continue_button.disabled = True
+        try:
+            session = session_of(self)
+            await session.with_anonymous(
+                lambda anonymous: session.client.confirm_email_change(anonymous, token)
+            )
+        except (ApiError, BackendNotReadyError) as error:
+            self.notify(_error_text(error), title="Email change", severity="error", markup=False)
+            return
+        finally:
+            self.continue_button.disabled = False
+        self.notify(f"Your login email is now {new_email}.", title="Email changed", markup=False)
+
+    @work(exclusive=True, group="mailbox-continue", exit_on_error=False)
+    async def _delete_account(self, token: str) -> None:
+        try:
+            await session_of(self).delete_account(token)
+        except SessionExpiredError:
+            return
+        except (ApiError, BackendNotReadyError) as error:
+            self.notify(_error_text(error), title="Delete account", severity="error", markup=False)
+
+
+def _error_text(error: ApiError | BackendNotReadyError) -> str:
+    return error.message if isinstance(error, BackendNotReadyError) else str(error)
+
+
+def _activation_screen(email: str, token: str) -> Screen[object]:
+    # Imported when needed so the mailbox works even while a flow module is being rebuilt.
+    from accountdesk.tui.screens.activation import ActivationScreen
+
+    return ActivationScreen(email=email, token=token)
+
+
+def _reset_password_screen(token: str) -> Screen[object]:
+    from accountdesk.tui.screens.forgot_password import ResetPasswordScreen
+
+    return ResetPasswordScreen(token=token)
