@@ -1,0 +1,78 @@
+"""The ASGI application factory of the emulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from accountdesk.sandbox import (
+    routes_addresses,
+    routes_anonymous,
+    routes_auth,
+    routes_profile,
+    routes_sandbox,
+    routes_signup,
+)
+from accountdesk.sandbox.clock import Clock
+from accountdesk.sandbox.context import Sandbox, load_secret
+from accountdesk.sandbox.db import Database
+from accountdesk.sandbox.errors import install_error_handlers
+from accountdesk.sandbox.seed import ensure_builtin_tenants, seed_demo_customer
+from accountdesk.sandbox.settings import SandboxSettings
+
+DESCRIPTION = """\
+A stateful local emulator of the Emporix storefront Customer Service (customer-managed).
+Emporix paths sit at the root of this server; sandbox-only helpers live under `/_sandbox`.
+"""
+
+
+def create_app(
+    db_path: str | Path = ":memory:",
+    *,
+    seed_demo: bool = True,
+    tenants: dict[str, str] | None = None,
+    settings: SandboxSettings | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    """Build the emulator.
+
+    `db_path` is a SQLite file (created if missing) or `:memory:`. The built-in tenant `demo`
+    (client id `demo-storefront`) always exists; `tenants` adds more (name -> client id).
+    `seed_demo` creates the demo customer if it is missing.
+    """
+    settings = settings or SandboxSettings()
+    database = Database(db_path)
+    clock = clock or Clock()
+    with database.transaction() as conn:
+        ensure_builtin_tenants(conn, settings, tenants or {})
+        if seed_demo:
+            seed_demo_customer(conn, clock.now())
+        saas_secret = load_secret(conn, "saas_secret")
+        idp_secret = load_secret(conn, "idp_secret")
+
+    app = FastAPI(
+        title="Account Desk sandbox: Emporix Customer Service emulator",
+        description=DESCRIPTION,
+        version="1.0.0",
+        docs_url="/_sandbox/docs",
+        redoc_url=None,
+    )
+    app.state.sandbox = Sandbox(
+        db=database,
+        clock=clock,
+        settings=settings,
+        saas_secret=saas_secret,
+        idp_secret=idp_secret,
+    )
+    install_error_handlers(app)
+    for module in (
+        routes_anonymous,
+        routes_signup,
+        routes_auth,
+        routes_profile,
+        routes_addresses,
+        routes_sandbox,
+    ):
+        app.include_router(module.router)
+    return app

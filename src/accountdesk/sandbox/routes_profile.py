@@ -1,0 +1,206 @@
+"""The customer's own profile: read, update (JSON and merge-patch), delete, assign account."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from accountdesk.sandbox import outbox
+from accountdesk.sandbox.addresses import list_addresses, render_address
+from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
+from accountdesk.sandbox.context import SandboxDep, require_tenant
+from accountdesk.sandbox.customers import (
+    ANONYMOUS_PROFILE,
+    CustomerRecord,
+    delete_customer,
+    find_by_login_email,
+    get_customer,
+    render_customer,
+    save_profile,
+    update_columns,
+)
+from accountdesk.sandbox.errors import TokenFault, conflict, invalid_field
+from accountdesk.sandbox.inputs import check_b2b_rule, profile_changes
+from accountdesk.sandbox.mail_tokens import consume_mail_token, issue_mail_token
+from accountdesk.sandbox.passwords import hash_password
+from accountdesk.sandbox.schemas import CustomerDetailsIn, PasswordAuthenticationIn
+from accountdesk.sandbox.tokens import delete_customer_tokens
+from accountdesk.sandbox.validation import check_email, check_password
+
+router = APIRouter(prefix="/customer/{tenant}/me", tags=["Account and profile"])
+
+_EXPANDABLE = {"addresses"}
+
+
+def stale_version() -> Exception:
+    return conflict(
+        "The resource was changed in the meantime (metadata.version is stale). Reload and retry."
+    )
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396: objects merge recursively, null removes, anything else replaces."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def customer_body(conn: Any, customer: CustomerRecord, *, expand_addresses: bool) -> dict[str, Any]:
+    addresses = [
+        render_address(address) for address in list_addresses(conn, customer.tenant, customer.id)
+    ]
+    default = next((address for address in addresses if address["isDefault"]), None)
+    return render_customer(
+        customer, addresses=addresses, default_address=default, expand_addresses=expand_addresses
+    )
+
+
+def load_customer(conn: Any, principal: Any) -> CustomerRecord:
+    customer = get_customer(conn, principal.tenant, principal.customer_id)
+    if customer is None:
+        # The account was deleted while this token was still in a client's hands.
+        raise TokenFault()
+    return customer
+
+
+def _parse_expand(expand: str | None) -> bool:
+    """`expand=addresses,mixin:*`; mixin expansion is accepted and has nothing to add."""
+    if expand is None:
+        return False
+    wanted = {part.strip() for part in expand.split(",") if part.strip()}
+    unknown = {part for part in wanted if part not in _EXPANDABLE and not part.startswith("mixin:")}
+    if unknown:
+        raise invalid_field("expand", "Only `addresses` and `mixin:*` can be expanded.")
+    return "addresses" in wanted
+
+
+@router.get("", operation_id="GET-customer-retrieve-customer-profile")
+def get_me(
+    principal: AnyPrincipal,
+    sandbox: SandboxDep,
+    expand: Annotated[str | None, Query()] = None,
+) -> dict[str, Any]:
+    """The customer's profile; with an anonymous token, the spec's anonymous placeholder."""
+    expand_addresses = _parse_expand(expand)
+    if not principal.is_customer:
+        return dict(ANONYMOUS_PROFILE)
+    with sandbox.db.transaction() as conn:
+        customer = load_customer(conn, principal)
+        return customer_body(conn, customer, expand_addresses=expand_addresses)
+
+
+@router.patch("", operation_id="PATCH-customer-update-customer")
+def patch_me(
+    principal: CustomerPrincipal,
+    sandbox: SandboxDep,
+    request: Request,
+    body: CustomerDetailsIn,
+) -> dict[str, Any]:
+    """Partial update. `application/json`: present non-null fields replace, nulls are ignored.
+    `application/merge-patch+json`: RFC 7396 (null clears, objects merge). `contactEmail` can
+    never be cleared. A sent `metadata.version` must match (409 otherwise); every write +1."""
+    merge = (
+        request.headers.get("content-type", "").lower().startswith("application/merge-patch+json")
+    )
+    changes = profile_changes(body, "")
+    with sandbox.db.transaction() as conn:
+        customer = load_customer(conn, principal)
+        expected = None if body.metadata is None else body.metadata.version
+        if expected is not None and expected != customer.version:
+            raise stale_version()
+        profile = dict(customer.profile)
+        for name, value in changes.items():
+            if value is None:
+                if not merge:
+                    continue
+                if name == "contactEmail" and profile.get("contactEmail"):
+                    raise invalid_field("contactEmail", "The contact email cannot be removed.")
+                profile.pop(name, None)
+            elif merge and name in {"mixins", "b2b"}:
+                profile[name] = merge_patch(profile.get(name), value)
+            else:
+                profile[name] = value
+        check_b2b_rule(profile, "")
+        save_profile(conn, customer, profile)
+        updated = load_customer(conn, principal)
+        return customer_body(conn, updated, expand_addresses=False)
+
+
+@router.delete(
+    "",
+    status_code=204,
+    operation_id="DELETE-customer-remove-customer-profile",
+    responses={202: {"description": "Deletion confirmation mailed"}},
+)
+def delete_me(
+    principal: CustomerPrincipal,
+    sandbox: SandboxDep,
+    token: Annotated[str | None, Query()] = None,
+) -> Response:
+    """Without `token`: 202 and a confirmation token is mailed. With it: 204, and the customer,
+    their addresses and all their tokens are gone."""
+    now = sandbox.clock.now()
+    with sandbox.db.transaction() as conn:
+        customer = load_customer(conn, principal)
+        recipient = customer.login_email or customer.social_email or ""
+        if token is None or not token.strip():
+            raw = issue_mail_token(
+                conn,
+                tenant=principal.tenant,
+                purpose="deletion",
+                customer_id=customer.id,
+                now=now,
+                lifetime=sandbox.settings.lifetimes.emailed_token,
+                supersede=True,
+            )
+            outbox.send(
+                conn,
+                tenant=principal.tenant,
+                mail=outbox.deletion_request_mail(recipient, raw),
+                now=now,
+            )
+            return Response(status_code=202)
+        consume_mail_token(
+            conn,
+            tenant=principal.tenant,
+            purpose="deletion",
+            raw=token.strip(),
+            now=now,
+            customer_id=customer.id,
+        )
+        delete_customer(conn, customer)
+        delete_customer_tokens(conn, principal.tenant, customer.id)
+        outbox.send(conn, tenant=principal.tenant, mail=outbox.deleted_mail(recipient), now=now)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/accounts/internal",
+    status_code=201,
+    operation_id="POST-customer-assign-customer-account",
+)
+def assign_account(
+    principal: CustomerPrincipal, sandbox: SandboxDep, body: PasswordAuthenticationIn
+) -> dict[str, str]:
+    """Add an email + password login to a profile that has none (a social-login profile)."""
+    with sandbox.db.transaction() as conn:
+        tenant = require_tenant(conn, principal.tenant)
+    email = check_email("email", body.email)
+    check_password("password", body.password, tenant)
+    password_hash = hash_password(body.password)
+    with sandbox.db.transaction() as conn:
+        customer = load_customer(conn, principal)
+        if customer.login_email is not None:
+            raise conflict("The customer already has an email and password account.")
+        if find_by_login_email(conn, principal.tenant, email) is not None:
+            raise conflict(f"Duplicate account '{email}' for tenant '{principal.tenant}'.")
+        update_columns(conn, customer, login_email=email, password_hash=password_hash)
+    return {"id": customer.id}

@@ -1,0 +1,100 @@
+"""Sandbox-only endpoints under `/_sandbox`: mailbox, clock and tenants.
+
+They exist for tests and for the TUI's mailbox view; a real Emporix tenant has none of them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from accountdesk.sandbox import outbox
+from accountdesk.sandbox.context import SandboxDep
+from accountdesk.sandbox.errors import ApiProblem, conflict, invalid_field
+from accountdesk.sandbox.tenants import TENANT_NAME, Tenant, create_tenant, get_tenant
+
+router = APIRouter(prefix="/_sandbox", tags=["Sandbox only"])
+
+
+class ClockAdvance(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    advance_seconds: float = Field(alias="advanceSeconds", ge=0, le=10 * 365 * 86400)
+
+
+class TenantIn(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    name: str
+    client_id: str = Field(alias="clientId", min_length=1, max_length=128)
+    double_opt_in: bool = Field(default=True, alias="doubleOptIn")
+    password_min_length: int = Field(default=8, alias="passwordMinLength", ge=1, le=128)
+    password_max_length: int = Field(default=128, alias="passwordMaxLength", ge=1, le=4096)
+
+
+def _require_known_tenant(sandbox: Any, tenant: str) -> None:
+    with sandbox.db.transaction() as conn:
+        if get_tenant(conn, tenant) is None:
+            raise ApiProblem(404, "resource_not_found", f"Tenant '{tenant}' does not exist.")
+
+
+@router.get("/{tenant}/outbox")
+def read_outbox(
+    sandbox: SandboxDep,
+    tenant: Annotated[str, Path()],
+    to: Annotated[str | None, Query()] = None,
+) -> list[dict[str, Any]]:
+    """Every mail sent in this tenant (optionally only to one address), oldest first."""
+    _require_known_tenant(sandbox, tenant)
+    with sandbox.db.transaction() as conn:
+        return outbox.list_mail(conn, tenant, to)
+
+
+@router.delete("/{tenant}/outbox", status_code=204)
+def empty_outbox(sandbox: SandboxDep, tenant: Annotated[str, Path()]) -> Response:
+    _require_known_tenant(sandbox, tenant)
+    with sandbox.db.transaction() as conn:
+        outbox.clear_mail(conn, tenant)
+    return Response(status_code=204)
+
+
+@router.get("/clock")
+def read_clock(sandbox: SandboxDep) -> dict[str, str]:
+    return {"now": sandbox.clock.isoformat()}
+
+
+@router.post("/clock")
+def advance_clock(sandbox: SandboxDep, body: ClockAdvance) -> dict[str, str]:
+    """Move the emulated time forward (never back), e.g. to expire tokens without sleeping."""
+    return {"now": sandbox.clock.isoformat(sandbox.clock.advance(body.advance_seconds))}
+
+
+@router.post("/tenants", status_code=201)
+def add_tenant(sandbox: SandboxDep, body: TenantIn) -> dict[str, Any]:
+    if not TENANT_NAME.match(body.name):
+        raise invalid_field(
+            "name", "3-16 characters: a lowercase letter, then lowercase letters or digits."
+        )
+    if body.password_min_length > body.password_max_length:
+        raise invalid_field("passwordMinLength", "Must not exceed passwordMaxLength.")
+    tenant = Tenant(
+        name=body.name,
+        client_id=body.client_id,
+        double_opt_in=body.double_opt_in,
+        password_min_length=body.password_min_length,
+        password_max_length=body.password_max_length,
+    )
+    with sandbox.db.transaction() as conn:
+        if get_tenant(conn, body.name) is not None:
+            raise conflict(f"Tenant '{body.name}' already exists.")
+        create_tenant(conn, tenant)
+    return {
+        "name": tenant.name,
+        "clientId": tenant.client_id,
+        "doubleOptIn": tenant.double_opt_in,
+        "passwordMinLength": tenant.password_min_length,
+        "passwordMaxLength": tenant.password_max_length,
+    }

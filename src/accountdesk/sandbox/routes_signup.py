@@ -1,0 +1,147 @@
+"""Signup and double opt-in."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response
+
+from accountdesk.sandbox import outbox
+from accountdesk.sandbox.addresses import add_address
+from accountdesk.sandbox.auth import AnyPrincipal
+from accountdesk.sandbox.context import SandboxDep, require_tenant
+from accountdesk.sandbox.customers import (
+    find_by_login_email,
+    get_customer,
+    insert_customer,
+    normalise_email,
+    update_columns,
+)
+from accountdesk.sandbox.errors import conflict, invalid_field, invalid_token
+from accountdesk.sandbox.inputs import check_b2b_rule, new_address_data, profile_changes
+from accountdesk.sandbox.mail_tokens import consume_mail_token, issue_mail_token
+from accountdesk.sandbox.passwords import hash_password
+from accountdesk.sandbox.schemas import EmailIn, SignupIn
+from accountdesk.sandbox.sessions import customer_token_body, start_customer_session
+from accountdesk.sandbox.tenants import next_customer_number
+from accountdesk.sandbox.validation import check_email, check_password
+
+router = APIRouter(prefix="/customer/{tenant}", tags=["Authentication and authorization"])
+
+
+def duplicate_account(email: str, tenant: str) -> Exception:
+    return conflict(f"Duplicate account '{email}' for tenant '{tenant}'.")
+
+
+@router.post("/signup", status_code=201, operation_id="POST-customer-create-customer-account")
+def signup(principal: AnyPrincipal, sandbox: SandboxDep, body: SignupIn) -> dict[str, str]:
+    """Create an account. With double opt-in on, it stays inactive until the emailed token is
+    confirmed; the token goes to the login email."""
+    with sandbox.db.transaction() as conn:
+        tenant = require_tenant(conn, principal.tenant)
+    contact_email = check_email("email", body.email)
+    check_password("password", body.password, tenant)
+    login_email, login_password = contact_email, body.password
+    if body.signup is not None:
+        login_email = check_email("signup.email", body.signup.email)
+        check_password("signup.password", body.signup.password, tenant)
+        login_password = body.signup.password
+    profile: dict[str, Any] = {"contactEmail": contact_email}
+    if body.customer_details is not None:
+        details = profile_changes(body.customer_details, "customerDetails.")
+        given_contact = details.get("contactEmail")
+        if given_contact is not None and normalise_email(given_contact) != contact_email:
+            raise invalid_field(
+                "customerDetails.contactEmail", "The contact email must be the same as `email`."
+            )
+        profile.update({name: value for name, value in details.items() if value is not None})
+        check_b2b_rule(profile, "customerDetails.")
+    address = (
+        None
+        if body.customer_address is None
+        else new_address_data(body.customer_address, "customerAddress.")
+    )
+    password_hash = hash_password(login_password)
+    now = sandbox.clock.now()
+    with sandbox.db.transaction() as conn:
+        if find_by_login_email(conn, tenant.name, login_email) is not None:
+            raise duplicate_account(login_email, tenant.name)
+        customer_id = next_customer_number(conn, tenant.name)
+        insert_customer(
+            conn,
+            tenant=tenant.name,
+            customer_id=customer_id,
+            login_email=login_email,
+            password_hash=password_hash,
+            active=not tenant.double_opt_in,
+            profile=profile,
+            now=now,
+        )
+        if address is not None:
+            add_address(conn, tenant.name, customer_id, address)
+        if tenant.double_opt_in:
+            token = issue_mail_token(
+                conn,
+                tenant=tenant.name,
+                purpose="opt-in",
+                customer_id=customer_id,
+                now=now,
+                lifetime=sandbox.settings.lifetimes.emailed_token,
+            )
+            outbox.send(
+                conn, tenant=tenant.name, mail=outbox.opt_in_mail(login_email, token), now=now
+            )
+    return {"id": customer_id}
+
+
+@router.get(
+    "/signup/optin/{token}",
+    operation_id="GET-customer-signup-customer-optin",
+    tags=["Double opt-in"],
+)
+def confirm_opt_in(
+    principal: AnyPrincipal, sandbox: SandboxDep, token: Annotated[str, Path()]
+) -> dict[str, Any]:
+    """Activate the account and log the customer in (same session as the caller's token)."""
+    with sandbox.db.transaction() as conn:
+        used = consume_mail_token(
+            conn, tenant=principal.tenant, purpose="opt-in", raw=token, now=sandbox.clock.now()
+        )
+        customer = get_customer(conn, principal.tenant, used.customer_id)
+        if customer is None:
+            raise invalid_token()
+        update_columns(conn, customer, active=1)
+        pair, saas = start_customer_session(conn, sandbox, customer, principal.token.session_id)
+    return customer_token_body(pair, saas, sandbox)
+
+
+@router.post(
+    "/signup/optin/refresh_token",
+    status_code=202,
+    operation_id="POST-customer-refresh-token",
+    tags=["Double opt-in"],
+)
+def resend_opt_in(principal: AnyPrincipal, sandbox: SandboxDep, body: EmailIn) -> Response:
+    """Mail a fresh activation token; earlier ones stop working. Always 202, so the answer does
+    not reveal whether the address has an account."""
+    now = sandbox.clock.now()
+    with sandbox.db.transaction() as conn:
+        customer = find_by_login_email(conn, principal.tenant, body.email)
+        if customer is not None and not customer.active and customer.login_email is not None:
+            token = issue_mail_token(
+                conn,
+                tenant=principal.tenant,
+                purpose="opt-in",
+                customer_id=customer.id,
+                now=now,
+                lifetime=sandbox.settings.lifetimes.emailed_token,
+                supersede=True,
+            )
+            outbox.send(
+                conn,
+                tenant=principal.tenant,
+                mail=outbox.opt_in_mail(customer.login_email, token),
+                now=now,
+            )
+    return Response(status_code=202)
