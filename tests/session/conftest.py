@@ -9,7 +9,9 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends import fail
+from session_harness import make_harness_fixture
 from session_keyrings import InMemoryKeyring
+from session_sandbox import RunningSandbox, serve_short_lived_sandbox
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +44,12 @@ def memory_keyring() -> InMemoryKeyring:
     backend = InMemoryKeyring()
     keyring.set_keyring(backend)  # the autouse fixture restores the previous backend
     return backend
+
+
+@pytest.fixture(scope="session")
+def short_sandbox() -> Iterator[RunningSandbox]:
+    with serve_short_lived_sandbox() as running:
+        yield running
+
+
+make_harness = pytest.fixture(make_harness_fixture, name="make_harness")
