@@ -1,0 +1,153 @@
+"""Activate a new account (double opt-in) with the code or link from the email."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Static
+
+from accountdesk.api import ApiError, BadRequestError
+from accountdesk.session import SessionExpiredError
+from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
+from accountdesk.tui.screens.base import AccountDeskScreen
+from accountdesk.tui.validation import email_problem, extract_token, normalized_email, token_problem
+from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe, failure_message
+from accountdesk.tui.widgets.token_input import TokenInput
+
+_INVALID_CODE = (
+    "This code is not valid: it may have expired or been used already. "
+    "Send a new activation email below."
+)
+
+
+class ActivationScreen(AccountDeskScreen):
+    """Paste the opt-in code (or the whole link); success logs the new customer in."""
+
+    TITLE = "Account Desk"
+    SUB_TITLE = "Activate your account"
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "submit",
+            "Activate",
+            tooltip="Activate the account with the code entered.",
+            id="activation-submit",
+        ),
+        Binding(
+            "escape", "back", "Back", tooltip="Go back without activating.", id="activation-back"
+        ),
+    ]
+
+    def __init__(self, email: str | None = None, token: str | None = None) -> None:
+        super().__init__()
+        self.email = email
+        self.token = token
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="activation-form", classes="form"):
+            yield Static("Activate your account", classes="form-title")
+            yield Static(self._explanation(), id="activation-explanation", markup=False)
+            yield FormField(
+                "Activation code",
+                TokenInput(self.token, id="activation-token"),
+                hint="The code, or the whole link from the email: the code is taken from it.",
+                check=token_problem,
+                required=True,
+                id="activation-token-field",
+            )
+            yield RememberMe(id="activation-remember")
+            yield FormStatus(id="activation-status")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Activate", id="activation-submit-button", variant="primary")
+            yield Static("Didn't get the email?", classes="form-section")
+            yield FormField(
+                "Email",
+                Input(self.email, placeholder="you@example.com", id="activation-email"),
+                check=email_problem,
+                required=True,
+                id="activation-email-field",
+            )
+            with Horizontal(classes="form-buttons"):
+                yield Button("Resend activation email", id="activation-resend")
+
+    def _explanation(self) -> str:
+        where = f"to {self.email}" if self.email else "to the address you signed up with"
+        return (
+            f"We've sent an email {where}. It holds a link and a code that prove the address "
+            "is yours. Paste the code or the whole link here to activate the account; you will "
+            "then be logged in. Until then, logging in is not possible."
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#activation-token", TokenInput).focus()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_submit(self) -> None:
+        self._submit()
+
+    @on(Button.Pressed, "#activation-submit-button")
+    @on(Input.Submitted, "#activation-token")
+    def _submit(self) -> None:
+        field = self.query_one("#activation-token-field", FormField)
+        token = extract_token(field.value)
+        if not field.validate() or token is None:
+            field.focus_control()
+            return
+        self._activate(token, self.query_one("#activation-remember", RememberMe).value)
+
+    @work(exclusive=True, group="submit", exit_on_error=False)
+    async def _activate(self, token: str, remember: bool) -> None:
+        status = self.query_one("#activation-status", FormStatus)
+        button = self.query_one("#activation-submit-button", Button)
+        status.clear()
+        button.disabled = True
+        button.loading = True
+        try:
+            await session_of(self).complete_opt_in(token, remember=remember)
+        except BadRequestError as error:
+            field = self.query_one("#activation-token-field", FormField)
+            field.set_error(_INVALID_CODE if error.type == "invalid_token" else str(error))
+            field.focus_control()
+            return
+        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
+            status.show_error(failure_message(error, services_of(self).base_url))
+            return
+        finally:
+            button.loading = False
+            button.disabled = False
+        # Logged in: the app now replaces the whole sign-in stack with the account screen.
+
+    @on(Button.Pressed, "#activation-resend")
+    @on(Input.Submitted, "#activation-email")
+    def _resend_pressed(self) -> None:
+        field = self.query_one("#activation-email-field", FormField)
+        if field.validate():
+            self._resend(normalized_email(field.value))
+        else:
+            field.focus_control()
+
+    @work(exclusive=True, group="submit", exit_on_error=False)
+    async def _resend(self, email: str) -> None:
+        status = self.query_one("#activation-status", FormStatus)
+        button = self.query_one("#activation-resend", Button)
+        status.clear()
+        button.disabled = True
+        button.loading = True
+        try:
+            session = session_of(self)
+            await session.with_anonymous(
+                lambda token: session.client.resend_activation_email(token, email)
+            )
+        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
+            status.show_error(failure_message(error, services_of(self).base_url))
+            return
+        finally:
+            button.loading = False
+            button.disabled = False
+        status.show_success(
+            f"If {email} has an account waiting for activation, a new email is on its way."
+        )

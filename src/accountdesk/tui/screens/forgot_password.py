@@ -1,0 +1,279 @@
+"""Recover a forgotten password: ask for a reset code, then set a new password with it."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Static
+
+from accountdesk.api import ApiError, BadRequestError, NotFoundError
+from accountdesk.session import SessionExpiredError
+from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
+from accountdesk.tui.screens.base import AccountDeskScreen
+from accountdesk.tui.validation import (
+    email_problem,
+    extract_token,
+    normalized_email,
+    password_problem,
+    passwords_match_problem,
+    token_problem,
+)
+from accountdesk.tui.widgets.form_field import FormField, FormStatus, failure_message
+from accountdesk.tui.widgets.password_strength import PasswordInput, PasswordStrength
+from accountdesk.tui.widgets.token_input import TokenInput
+
+# The same words whether or not the address has an account (OWASP: no account enumeration).
+RESET_REQUESTED = "If an account exists for that address, we've sent a reset code."
+
+RESET_DONE_MESSAGE = "Your password has been changed. Log in with the new password."
+
+_INVALID_CODE = (
+    "This code is not valid: it may have expired or been used already. Request a new one."
+)
+
+
+class ForgotPasswordScreen(AccountDeskScreen):
+    """Step 1: the email address to send the reset code to."""
+
+    TITLE = "Account Desk"
+    SUB_TITLE = "Forgot password"
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "submit",
+            "Send reset code",
+            tooltip="Email a password reset code to this address.",
+            id="forgot-submit",
+        ),
+        Binding("escape", "back", "Back", tooltip="Back to the login screen.", id="forgot-back"),
+    ]
+
+    def __init__(self, email: str = "") -> None:
+        super().__init__()
+        self.initial_email = email.strip()
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="forgot-form", classes="form"):
+            yield Static("Forgot your password?", classes="form-title")
+            yield Static(
+                "Enter the email address of your account. We'll email you a code to set a "
+                "new password.",
+                markup=False,
+            )
+            yield FormField(
+                "Email",
+                Input(self.initial_email, placeholder="you@example.com", id="forgot-email"),
+                check=email_problem,
+                required=True,
+                id="forgot-email-field",
+            )
+            yield FormStatus(id="forgot-status")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Send reset code", id="forgot-submit-button", variant="primary")
+                yield Button("I already have a code", id="forgot-have-code")
+
+    def on_mount(self) -> None:
+        self.query_one("#forgot-email", Input).focus()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_submit(self) -> None:
+        self._submit()
+
+    @on(Button.Pressed, "#forgot-submit-button")
+    @on(Input.Submitted, "#forgot-email")
+    def _submit(self) -> None:
+        field = self.query_one("#forgot-email-field", FormField)
+        if not field.validate():
+            field.focus_control()
+            return
+        self._request_reset(normalized_email(field.value))
+
+    @on(Button.Pressed, "#forgot-have-code")
+    def _have_code(self) -> None:
+        email = self.query_one("#forgot-email", Input).value.strip()
+        self.app.switch_screen(ResetPasswordScreen(email=email or None))
+
+    @work(exclusive=True, group="submit", exit_on_error=False)
+    async def _request_reset(self, email: str) -> None:
+        status = self.query_one("#forgot-status", FormStatus)
+        button = self.query_one("#forgot-submit-button", Button)
+        status.clear()
+        button.disabled = True
+        button.loading = True
+        try:
+            session = session_of(self)
+            await session.with_anonymous(
+                lambda token: session.client.request_password_reset(token, email)
+            )
+        except NotFoundError:
+            pass  # A server that reveals unknown addresses still gets the neutral answer.
+        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
+            status.show_error(failure_message(error, services_of(self).base_url))
+            return
+        finally:
+            button.loading = False
+            button.disabled = False
+        self.app.switch_screen(ResetPasswordScreen(email=email, notice=RESET_REQUESTED))
+
+
+class ResetPasswordScreen(AccountDeskScreen):
+    """Step 2: the code from the email and the new password, twice. Does not log in."""
+
+    TITLE = "Account Desk"
+    SUB_TITLE = "Set a new password"
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "submit",
+            "Set password",
+            tooltip="Set the new password with the code from the email.",
+            id="reset-submit",
+        ),
+        Binding(
+            "escape", "back", "Back", tooltip="Back without changing the password.", id="reset-back"
+        ),
+    ]
+
+    def __init__(
+        self, token: str | None = None, *, email: str | None = None, notice: str | None = None
+    ) -> None:
+        super().__init__()
+        self.token = token
+        self.email = email
+        self.notice = notice
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="reset-form", classes="form"):
+            yield Static("Set a new password", classes="form-title")
+            if self.notice:
+                yield Static(self.notice, id="reset-notice", classes="form-reason", markup=False)
+            yield FormField(
+                "Reset code",
+                TokenInput(self.token, id="reset-token"),
+                hint="The code, or the whole link from the email.",
+                check=token_problem,
+                required=True,
+                id="reset-token-field",
+            )
+            yield FormField(
+                "New password",
+                PasswordInput(id="reset-password"),
+                hint="8 to 128 characters; 15 or more recommended. ctrl+r shows it.",
+                check=password_problem,
+                required=True,
+                id="reset-password-field",
+            )
+            yield PasswordStrength(id="reset-strength")
+            yield FormField(
+                "New password again",
+                PasswordInput(id="reset-password-again"),
+                check=self._repeat_problem,
+                required=True,
+                id="reset-password-again-field",
+            )
+            yield FormStatus(id="reset-status")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Set password", id="reset-submit-button", variant="primary")
+
+    def on_mount(self) -> None:
+        target = "#reset-password" if self.token else "#reset-token"
+        self.query_one(target, Input).focus()
+
+    def _field(self, field_id: str) -> FormField:
+        return self.query_one(f"#{field_id}", FormField)
+
+    def _repeat_problem(self, repeated: str) -> str | None:
+        return passwords_match_problem(self._field("reset-password-field").value, repeated)
+
+    @on(Input.Changed, "#reset-password")
+    def _password_changed(self, event: Input.Changed) -> None:
+        user_inputs = (self.email,) if self.email else ()
+        self.query_one("#reset-strength", PasswordStrength).assess(event.value, user_inputs)
+        self._field("reset-password-again-field").recheck()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_submit(self) -> None:
+        self._submit()
+
+    @on(Input.Submitted, "#reset-token")
+    @on(Input.Submitted, "#reset-password")
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    @on(Button.Pressed, "#reset-submit-button")
+    @on(Input.Submitted, "#reset-password-again")
+    def _submit(self) -> None:
+        fields = [
+            self._field("reset-token-field"),
+            self._field("reset-password-field"),
+            self._field("reset-password-again-field"),
+        ]
+        invalid = [field for field in fields if not field.validate()]
+        token = extract_token(fields[0].value)
+        if invalid or token is None:
+            (invalid or fields)[0].focus_control()
+            return
+        self._reset(token, fields[1].value)
+
+    @work(exclusive=True, group="submit", exit_on_error=False)
+    async def _reset(self, token: str, new_password: str) -> None:
+        status = self.query_one("#reset-status", FormStatus)
+        button = self.query_one("#reset-submit-button", Button)
+        status.clear()
+        button.disabled = True
+        button.loading = True
+        try:
+            session = session_of(self)
+            await session.with_anonymous(
+                lambda anonymous: session.client.reset_password(anonymous, token, new_password)
+            )
+        except BadRequestError as error:
+            self._show_bad_request(error)
+            return
+        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
+            status.show_error(failure_message(error, services_of(self).base_url))
+            return
+        finally:
+            button.loading = False
+            button.disabled = False
+        self._back_to_login()
+
+    def _show_bad_request(self, error: BadRequestError) -> None:
+        status = self.query_one("#reset-status", FormStatus)
+        if error.type == "invalid_token":
+            self._field("reset-token-field").set_error(_INVALID_CODE)
+            self._field("reset-token-field").focus_control()
+            return
+        field_errors = error.field_errors
+        for path in ("password", "newPassword"):
+            if path in field_errors:
+                self._field("reset-password-field").set_error(field_errors[path])
+                self._field("reset-password-field").focus_control()
+        if "token" in field_errors:
+            self._field("reset-token-field").set_error(field_errors["token"])
+        status.show_error(str(error))
+
+    def _back_to_login(self) -> None:
+        # Deliberately no automatic login (OWASP forgot-password cheat sheet).
+        from accountdesk.tui.screens.login import LoginScreen  # login imports this module
+
+        if self.is_current:
+            self.dismiss()
+        login = next(
+            (
+                screen
+                for screen in reversed(self.app.screen_stack)
+                if isinstance(screen, LoginScreen)
+            ),
+            None,
+        )
+        if login is not None:
+            login.show_success(RESET_DONE_MESSAGE, email=self.email)
+        else:
+            self.app.notify(RESET_DONE_MESSAGE, markup=False)

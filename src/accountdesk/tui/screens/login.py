@@ -1,0 +1,187 @@
+"""Log in with email and password; the way to sign-up, activation and password reset."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Static
+
+from accountdesk.api import ApiError, ForbiddenError, UnauthorizedError
+from accountdesk.session import SessionExpiredError
+from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
+from accountdesk.tui.screens.activation import ActivationScreen
+from accountdesk.tui.screens.base import AccountDeskScreen
+from accountdesk.tui.screens.forgot_password import ForgotPasswordScreen
+from accountdesk.tui.screens.signup import SignUpScreen
+from accountdesk.tui.validation import email_problem, normalized_email
+from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe, failure_message
+from accountdesk.tui.widgets.password_strength import PasswordInput
+
+
+class LoginScreen(AccountDeskScreen):
+    """The "auth" mode root; pushed with ``resume_in_place`` over the user's work when the
+    session expired, and dismissed again after a successful login."""
+
+    TITLE = "Account Desk"
+    SUB_TITLE = "Log in"
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "submit",
+            "Log in",
+            tooltip="Log in with the email and password entered.",
+            id="login-submit",
+        ),
+    ]
+
+    def __init__(self, reason: str | None = None, *, resume_in_place: bool = False) -> None:
+        super().__init__()
+        self.reason = reason
+        self.resume_in_place = resume_in_place
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="login-form", classes="form"):
+            yield Static("Log in to your account", classes="form-title")
+            if self.reason:
+                yield Static(self.reason, id="login-reason", classes="form-reason", markup=False)
+            yield FormField(
+                "Email",
+                Input(placeholder="you@example.com", id="login-email"),
+                check=email_problem,
+                required=True,
+                id="login-email-field",
+            )
+            yield FormField(
+                "Password",
+                PasswordInput(id="login-password"),
+                hint="ctrl+r shows or hides the password.",
+                required=True,
+                id="login-password-field",
+            )
+            yield RememberMe(id="login-remember")
+            yield FormStatus(id="login-status")
+            yield Button(
+                "Resend activation email",
+                id="login-resend",
+                classes="form-extra -hidden",
+            )
+            with Horizontal(classes="form-buttons"):
+                yield Button("Log in", id="login-submit-button", variant="primary")
+            with Horizontal(classes="form-links"):
+                yield Button("Create an account", id="login-sign-up", classes="link")
+                yield Button("Forgot password?", id="login-forgot", classes="link")
+                yield Button("Activate account", id="login-activate", classes="link")
+
+    def on_mount(self) -> None:
+        self.query_one("#login-email", Input).focus()
+
+    # -- submitting --------------------------------------------------------------------------
+
+    def action_submit(self) -> None:
+        self._submit()
+
+    @on(Button.Pressed, "#login-submit-button")
+    @on(Input.Submitted, "#login-password")
+    def _submit(self) -> None:
+        fields = [
+            self.query_one("#login-email-field", FormField),
+            self.query_one("#login-password-field", FormField),
+        ]
+        invalid = [field for field in fields if not field.validate()]
+        if invalid:
+            invalid[0].focus_control()
+            return
+        self._log_in(
+            normalized_email(fields[0].value),
+            fields[1].value,
+            self.query_one("#login-remember", RememberMe).value,
+        )
+
+    @on(Input.Submitted, "#login-email")
+    def _to_password(self) -> None:
+        self.query_one("#login-password", Input).focus()
+
+    @work(exclusive=True, group="submit", exit_on_error=False)
+    async def _log_in(self, email: str, password: str, remember: bool) -> None:
+        status = self.query_one("#login-status", FormStatus)
+        resend = self.query_one("#login-resend", Button)
+        button = self.query_one("#login-submit-button", Button)
+        status.clear()
+        resend.add_class("-hidden")
+        button.disabled = True
+        button.loading = True
+        try:
+            await session_of(self).login(email, password, remember=remember)
+        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
+            status.show_error(failure_message(error, services_of(self).base_url))
+            if isinstance(error, ForbiddenError) and error.type == "account_not_activated":
+                resend.remove_class("-hidden")
+            elif isinstance(error, UnauthorizedError):
+                self.query_one("#login-password", Input).focus()
+            return
+        finally:
+            button.loading = False
+            button.disabled = False
+        # The password must not linger in a screen that stays on the auth stack.
+        self.query_one("#login-password", Input).value = ""
+        self.query_one("#login-password-field", FormField).clear_error()
+        if self.resume_in_place and self.is_current:
+            self.dismiss()
+
+    # -- activation ---------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#login-resend")
+    def _resend_pressed(self) -> None:
+        email_field = self.query_one("#login-email-field", FormField)
+        if email_field.validate():
+            self._resend_activation(normalized_email(email_field.value))
+
+    @work(exclusive=True, group="submit", exit_on_error=False)
+    async def _resend_activation(self, email: str) -> None:
+        status = self.query_one("#login-status", FormStatus)
+        resend = self.query_one("#login-resend", Button)
+        resend.disabled = True
+        resend.loading = True
+        try:
+            session = session_of(self)
+            await session.with_anonymous(
+                lambda token: session.client.resend_activation_email(token, email)
+            )
+        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
+            status.show_error(failure_message(error, services_of(self).base_url))
+            return
+        finally:
+            resend.loading = False
+            resend.disabled = False
+        resend.add_class("-hidden")
+        status.show_success(
+            f"We've sent a new activation email to {email}. "
+            "Open its link or paste its code under Activate account."
+        )
+
+    # -- other flows ---------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#login-sign-up")
+    def _sign_up(self) -> None:
+        self.app.push_screen(SignUpScreen(email=self.query_one("#login-email", Input).value))
+
+    @on(Button.Pressed, "#login-forgot")
+    def _forgot(self) -> None:
+        self.app.push_screen(
+            ForgotPasswordScreen(email=self.query_one("#login-email", Input).value)
+        )
+
+    @on(Button.Pressed, "#login-activate")
+    def _activate(self) -> None:
+        email = self.query_one("#login-email", Input).value.strip()
+        self.app.push_screen(ActivationScreen(email=email or None))
+
+    def show_success(self, message: str, *, email: str | None = None) -> None:
+        """Called by a flow that returns here (e.g. after a password reset)."""
+        if email:
+            self.query_one("#login-email", Input).value = email
+        self.query_one("#login-resend", Button).add_class("-hidden")
+        self.query_one("#login-status", FormStatus).show_success(message)
+        self.query_one("#login-password", Input).focus()

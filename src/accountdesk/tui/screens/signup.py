@@ -1,0 +1,320 @@
+"""Create an account: credentials, personal details and an optional first address."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, Select, Static
+
+from accountdesk.api import (
+    AddressCreate,
+    ApiError,
+    BadRequestError,
+    ConflictError,
+    CustomerDetails,
+    CustomerSignup,
+)
+from accountdesk.session import SessionExpiredError
+from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
+from accountdesk.tui.screens.activation import ActivationScreen
+from accountdesk.tui.screens.base import AccountDeskScreen
+from accountdesk.tui.validation import (
+    email_problem,
+    normalized_email,
+    password_problem,
+    passwords_match_problem,
+)
+from accountdesk.tui.widgets.country_select import CountrySelect
+from accountdesk.tui.widgets.form_field import FormField, FormStatus, failure_message
+from accountdesk.tui.widgets.password_strength import PasswordInput, PasswordStrength
+
+_TITLES = (("Mr", "MR"), ("Ms", "MS"), ("Mrs", "MRS"), ("Dr", "DR"))
+
+_DUPLICATE_EMAIL = (
+    "An account with this email already exists. Log in instead, or use "
+    "'Forgot password?' on the login screen if you don't remember the password."
+)
+
+# Server field paths (JSON paths of the signup body) -> the form field showing their errors.
+_FIELD_FOR_PATH = {
+    "email": "signup-email-field",
+    "signup.email": "signup-email-field",
+    "password": "signup-password-field",
+    "signup.password": "signup-password-field",
+    "customerDetails.firstName": "signup-first-name-field",
+    "customerDetails.lastName": "signup-last-name-field",
+    "customerDetails.contactPhone": "signup-phone-field",
+    "customerDetails.company": "signup-company-field",
+    "customerDetails.contactEmail": "signup-email-field",
+    "customerAddress.contactName": "signup-contact-name-field",
+    "customerAddress.street": "signup-street-field",
+    "customerAddress.streetNumber": "signup-street-number-field",
+    "customerAddress.zipCode": "signup-zip-field",
+    "customerAddress.city": "signup-city-field",
+    "customerAddress.country": "signup-country-field",
+}
+
+# Once any address line is filled in, these make the address usable for delivery.
+_ADDRESS_REQUIRED = (
+    "signup-street-field",
+    "signup-zip-field",
+    "signup-city-field",
+    "signup-country-field",
+)
+_ADDRESS_FIELDS = (
+    "signup-contact-name-field",
+    "signup-street-field",
+    "signup-street-number-field",
+    "signup-zip-field",
+    "signup-city-field",
+    "signup-country-field",
+)
+
+
+class SignUpScreen(AccountDeskScreen):
+    """The signup form; after the server accepts it, the activation screen takes over."""
+
+    TITLE = "Account Desk"
+    SUB_TITLE = "Create an account"
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "submit",
+            "Create account",
+            tooltip="Send the form and create the account.",
+            id="signup-submit",
+        ),
+        Binding("escape", "back", "Back", tooltip="Back to the login screen.", id="signup-back"),
+    ]
+
+    def __init__(self, email: str = "") -> None:
+        super().__init__()
+        self.initial_email = email.strip()
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="signup-form", classes="form"):
+            yield Static("Create an account", classes="form-title")
+            yield Static("Fields marked * are required.", classes="form-note")
+            yield Static("Sign-in", classes="form-section")
+            yield FormField(
+                "Email",
+                Input(self.initial_email, placeholder="you@example.com", id="signup-email"),
+                check=email_problem,
+                required=True,
+                id="signup-email-field",
+            )
+            yield FormField(
+                "Password",
+                PasswordInput(id="signup-password"),
+                hint="8 to 128 characters; 15 or more recommended. ctrl+r shows it.",
+                check=password_problem,
+                required=True,
+                id="signup-password-field",
+            )
+            yield PasswordStrength(id="signup-strength")
+            yield FormField(
+                "Password again",
+                PasswordInput(id="signup-password-again"),
+                check=self._repeat_problem,
+                required=True,
+                id="signup-password-again-field",
+            )
+            yield Static("About you", classes="form-section")
+            with Vertical(classes="select-field"):
+                yield Label("Title", classes="form-field--label")
+                yield Select(_TITLES, prompt="(none)", id="signup-title")
+            with Horizontal(classes="form-row"):
+                yield FormField(
+                    "First name",
+                    Input(id="signup-first-name"),
+                    required=True,
+                    id="signup-first-name-field",
+                )
+                yield FormField(
+                    "Last name",
+                    Input(id="signup-last-name"),
+                    required=True,
+                    id="signup-last-name-field",
+                )
+            with Horizontal(classes="form-row"):
+                yield FormField(
+                    "Phone", Input(id="signup-phone", type="text"), id="signup-phone-field"
+                )
+                yield FormField("Company", Input(id="signup-company"), id="signup-company-field")
+            yield Static("First address (optional)", classes="form-section")
+            yield FormField(
+                "Contact name",
+                Input(placeholder="defaults to your name", id="signup-contact-name"),
+                id="signup-contact-name-field",
+            )
+            with Horizontal(classes="form-row"):
+                yield FormField("Street", Input(id="signup-street"), id="signup-street-field")
+                yield FormField(
+                    "Number", Input(id="signup-street-number"), id="signup-street-number-field"
+                )
+            with Horizontal(classes="form-row"):
+                yield FormField("ZIP code", Input(id="signup-zip"), id="signup-zip-field")
+                yield FormField("City", Input(id="signup-city"), id="signup-city-field")
+            yield FormField(
+                "Country",
+                CountrySelect(id="signup-country"),
+                check=self._country_problem,
+                id="signup-country-field",
+            )
+            yield FormStatus(id="signup-status")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Create account", id="signup-submit-button", variant="primary")
+                yield Button("Back to login", id="signup-cancel")
+
+    def on_mount(self) -> None:
+        target = "#signup-password" if self.initial_email else "#signup-email"
+        self.query_one(target, Input).focus()
+
+    # -- checks that depend on other fields ------------------------------------------------------
+
+    def _field(self, field_id: str) -> FormField:
+        return self.query_one(f"#{field_id}", FormField)
+
+    def _repeat_problem(self, repeated: str) -> str | None:
+        return passwords_match_problem(self._field("signup-password-field").value, repeated)
+
+    def _country_problem(self, _typed: str) -> str | None:
+        if self.query_one("#signup-country", CountrySelect).value:
+            return None
+        return "Pick a country from the list (type to filter, enter to choose)."
+
+    def _user_inputs(self) -> tuple[str, ...]:
+        return tuple(
+            self._field(field_id).value.strip()
+            for field_id in (
+                "signup-email-field",
+                "signup-first-name-field",
+                "signup-last-name-field",
+            )
+        )
+
+    @on(Input.Changed, "#signup-password")
+    def _password_changed(self, event: Input.Changed) -> None:
+        self.query_one("#signup-strength", PasswordStrength).assess(
+            event.value, self._user_inputs()
+        )
+        self._field("signup-password-again-field").recheck()
+
+    def _address_given(self) -> bool:
+        return any(self._field(field_id).value.strip() for field_id in _ADDRESS_FIELDS)
+
+    # -- submitting ------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    @on(Button.Pressed, "#signup-cancel")
+    def _cancel(self) -> None:
+        self.dismiss()
+
+    def action_submit(self) -> None:
+        self._submit()
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.has_class("country-filter"):
+            self._submit()  # the last field: enter sends the form
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#signup-submit-button")
+    def _submit(self) -> None:
+        address_given = self._address_given()
+        for field_id in _ADDRESS_REQUIRED:
+            self._field(field_id).required = address_given
+        fields = list(self.query(FormField))
+        invalid = [field for field in fields if not field.validate()]
+        strength = self.query_one("#signup-strength", PasswordStrength)
+        strength.assess(self._field("signup-password-field").value, self._user_inputs())
+        status = self.query_one("#signup-status", FormStatus)
+        if invalid:
+            status.show_error(
+                f"Check the highlighted field{'s' if len(invalid) > 1 else ''}: "
+                + ", ".join(field.label for field in invalid)
+                + "."
+            )
+            invalid[0].focus_control()
+            invalid[0].scroll_visible()
+            return
+        self._sign_up(self._signup_body(address_given))
+
+    def _signup_body(self, address_given: bool) -> CustomerSignup:
+        def text(field_id: str) -> str | None:
+            return self._field(field_id).value.strip() or None
+
+        title = self.query_one("#signup-title", Select).value
+        first_name, last_name = text("signup-first-name-field"), text("signup-last-name-field")
+        address = None
+        if address_given:
+            address = AddressCreate(
+                contact_name=text("signup-contact-name-field")
+                or " ".join(part for part in (first_name, last_name) if part),
+                street=text("signup-street-field"),
+                street_number=text("signup-street-number-field"),
+                zip_code=text("signup-zip-field"),
+                city=text("signup-city-field"),
+                country=self.query_one("#signup-country", CountrySelect).value,
+            )
+        return CustomerSignup(
+            email=normalized_email(self._field("signup-email-field").value),
+            password=self._field("signup-password-field").value,
+            customer_details=CustomerDetails(
+                title=title if isinstance(title, str) else None,
+                first_name=first_name,
+                last_name=last_name,
+                contact_phone=text("signup-phone-field"),
+                company=text("signup-company-field"),
+            ),
+            customer_address=address,
+        )
+
+    @work(exclusive=True, group="submit", exit_on_error=False)
+    async def _sign_up(self, signup: CustomerSignup) -> None:
+        status = self.query_one("#signup-status", FormStatus)
+        button = self.query_one("#signup-submit-button", Button)
+        status.clear()
+        button.disabled = True
+        button.loading = True
+        try:
+            session = session_of(self)
+            await session.with_anonymous(lambda token: session.client.sign_up(token, signup))
+        except ConflictError:
+            self._field("signup-email-field").set_error(_DUPLICATE_EMAIL)
+            status.show_error("This email is already registered.")
+            self._field("signup-email-field").focus_control()
+            return
+        except BadRequestError as error:
+            self._show_field_errors(error)
+            return
+        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
+            status.show_error(failure_message(error, services_of(self).base_url))
+            return
+        finally:
+            button.loading = False
+            button.disabled = False
+        self.app.switch_screen(ActivationScreen(email=signup.email))
+
+    def _show_field_errors(self, error: ApiError) -> None:
+        status = self.query_one("#signup-status", FormStatus)
+        unplaced: list[str] = []
+        placed: list[FormField] = []
+        for path, message in error.field_errors.items():
+            field_id = _FIELD_FOR_PATH.get(path)
+            if field_id is None:
+                unplaced.append(f"{path}: {message}")
+                continue
+            field = self._field(field_id)
+            field.set_error(message)
+            placed.append(field)
+        summary = str(error) if not unplaced else f"{error} " + " ".join(unplaced)
+        status.show_error(summary)
+        if placed:
+            placed[0].focus_control()

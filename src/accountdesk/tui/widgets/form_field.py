@@ -1,0 +1,284 @@
+"""A labelled form control with its hint and its own error line."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Protocol, cast
+from urllib.parse import urlsplit
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Static
+
+from accountdesk.api import (
+    ApiError,
+    ForbiddenError,
+    MalformedResponseError,
+    RateLimitedError,
+    ServerError,
+    TokenError,
+    TransportError,
+    UnauthorizedError,
+)
+from accountdesk.session import SessionExpiredError
+from accountdesk.tui.context import BackendNotReadyError, services_of
+from accountdesk.tui.validation import required_problem
+
+Check = Callable[[str], str | None]
+"""Returns the message to show next to the field, or None when the value is fine."""
+
+
+class _HasValue(Protocol):
+    @property
+    def value(self) -> str: ...
+
+
+class FormField(Vertical):
+    """Label, control, hint and error line; checks run as the user types.
+
+    A blank required field is only reported after the user has left it (or tried to submit):
+    nagging about a field nobody has reached yet is noise. Any other problem shows while typing.
+    Errors from the server (`set_error`) stay until the user edits the field.
+    """
+
+    DEFAULT_CSS = """
+    FormField {
+        height: auto;
+        margin-bottom: 1;
+    }
+    FormField > .form-field--label {
+        color: $text-muted;
+    }
+    FormField > .form-field--hint {
+        color: $text-muted;
+        text-style: italic;
+    }
+    FormField > .form-field--error {
+        color: $text-error;
+    }
+    FormField > .form-field--hint.-empty, FormField > .form-field--error.-empty {
+        display: none;
+    }
+    FormField.-invalid > .form-field--label {
+        color: $text-error;
+    }
+    """
+
+    def __init__(
+        self,
+        label: str,
+        control: Widget,
+        *,
+        hint: str = "",
+        check: Check | None = None,
+        required: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.label = label
+        self.control = control
+        self.hint = hint
+        self.check = check
+        self.required = required
+        self._touched = False
+        self._error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"{self.label} *" if self.required else self.label, classes="form-field--label")
+        yield self.control
+        yield Static(
+            self.hint, markup=False, classes="form-field--hint" + ("" if self.hint else " -empty")
+        )
+        yield Static("", markup=False, classes="form-field--error -empty")
+
+    @property
+    def value(self) -> str:
+        return cast(_HasValue, self.control).value
+
+    @property
+    def error(self) -> str | None:
+        """The message currently shown under the field."""
+        return self._error
+
+    def problem(self) -> str | None:
+        """What is wrong with the current value, without showing it."""
+        value = self.value
+        if not value.strip():
+            return required_problem(value, self.label) if self.required else None
+        return self.check(value) if self.check is not None else None
+
+    def validate(self) -> bool:
+        """Check now and show the result, as on submit; True when the value is acceptable."""
+        self._touched = True
+        problem = self.problem()
+        self._show(problem)
+        return problem is None
+
+    def set_error(self, message: str) -> None:
+        """Show a message (e.g. the server's) until the user edits the field."""
+        self._touched = True
+        self._show(message)
+
+    def clear_error(self) -> None:
+        self._show(None)
+
+    def set_hint(self, hint: str) -> None:
+        self.hint = hint
+        hint_line = self.query_one(".form-field--hint", Static)
+        hint_line.update(hint)
+        hint_line.set_class(not hint, "-empty")
+
+    def focus_control(self) -> None:
+        self.control.focus()
+
+    def recheck(self) -> None:
+        """Re-run the check after something it depends on changed (e.g. the first password)."""
+        value = self.value
+        if self._touched or value:
+            self._show(self.problem())
+
+    def _show(self, message: str | None) -> None:
+        self._error = message
+        if not self.is_mounted:
+            return
+        error_line = self.query_one(".form-field--error", Static)
+        error_line.update(message or "")
+        error_line.set_class(message is None, "-empty")
+        self.set_class(message is not None, "-invalid")
+        for input_widget in self.query(Input):
+            input_widget.set_class(message is not None, "-invalid")
+
+    @on(Input.Changed)
+    def _value_changed(self) -> None:
+        value = self.value
+        if value.strip() or self._touched:
+            self._show(self.problem())
+        else:
+            self._show(None)
+
+    @on(Input.Blurred)
+    def _left(self) -> None:
+        self._touched = True
+        self._show(self.problem())
+
+
+class FormStatus(Static):
+    """The form-level message line (what belongs to no single field); never parses markup,
+    because it shows server text."""
+
+    DEFAULT_CSS = """
+    FormStatus {
+        height: auto;
+        margin-bottom: 1;
+    }
+    FormStatus.-empty { display: none; }
+    FormStatus.-error { color: $text-error; }
+    FormStatus.-success { color: $text-success; }
+    FormStatus.-info { color: $text; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("", markup=False, id=id, classes=classes)
+        self.message = ""
+        self.add_class("-empty")
+
+    def show_error(self, message: str) -> None:
+        self._set(message, "-error")
+
+    def show_success(self, message: str) -> None:
+        self._set(message, "-success")
+
+    def show_info(self, message: str) -> None:
+        self._set(message, "-info")
+
+    def clear(self) -> None:
+        self._set("", None)
+
+    def _set(self, message: str, kind: str | None) -> None:
+        self.message = message
+        self.update(message)
+        for name in ("-error", "-success", "-info"):
+            self.set_class(name == kind, name)
+        self.set_class(not message, "-empty")
+
+
+def failure_message(error: Exception, base_url: str | None) -> str:
+    """The sentence a form shows for a failed request that no single field explains."""
+    if isinstance(error, TransportError):
+        host = urlsplit(base_url).netloc if base_url else "the server"
+        return f"Can't reach the server at {host}. Check your connection and try again."
+    if isinstance(error, RateLimitedError):
+        if error.retry_after is None:
+            return "Too many attempts. Wait a few minutes, then try again."
+        seconds = max(1, math.ceil(error.retry_after))
+        unit = "second" if seconds == 1 else "seconds"
+        return f"Too many attempts. Wait {seconds} {unit}, then try again."
+    if isinstance(error, UnauthorizedError) and not isinstance(error, TokenError):
+        return "Email or password is incorrect."
+    if isinstance(error, ForbiddenError) and error.type == "account_not_activated":
+        return (
+            "This account isn't activated yet. Open the link in the activation email, "
+            "or send a new one."
+        )
+    if isinstance(error, SessionExpiredError):
+        return "Your session expired. Log in again to continue."
+    if isinstance(error, BackendNotReadyError):
+        return error.message
+    if isinstance(error, ServerError | MalformedResponseError):
+        return f"The server had a problem ({error}). Try again in a moment."
+    if isinstance(error, ApiError):
+        return str(error)
+    return f"Something went wrong: {error}"
+
+
+class RememberMe(Vertical):
+    """The "remember me" checkbox, disabled with the reason when the token store can't keep
+    a session (no OS keyring and no file store chosen)."""
+
+    DEFAULT_CSS = """
+    RememberMe {
+        height: auto;
+        margin-bottom: 1;
+    }
+    RememberMe > .remember-notice {
+        color: $text-warning;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+
+    def compose(self) -> ComposeResult:
+        yield Checkbox("Remember me on this computer", classes="remember-checkbox")
+        yield Static("", markup=False, classes="remember-notice")
+
+    @property
+    def value(self) -> bool:
+        checkbox = self.query_one(".remember-checkbox", Checkbox)
+        return checkbox.value and not checkbox.disabled
+
+    def on_mount(self) -> None:
+        # The app picks the token store in a worker after the first paint: follow it.
+        self.watch(self.app, "store_remembers", self._follow_store, init=False)
+        self.watch(self.app, "store_notice", self._follow_store, init=False)
+        self._follow_store()
+
+    def _follow_store(self, _changed: object = None) -> None:
+        services = services_of(self)
+        checkbox = self.query_one(".remember-checkbox", Checkbox)
+        notice = self.query_one(".remember-notice", Static)
+        checkbox.disabled = not services.store_remembers
+        if services.store_remembers:
+            checkbox.tooltip = "Keep the session so the next start needs no password."
+            notice.update("")
+            notice.display = False
+        else:
+            checkbox.value = False
+            explanation = services.store_notice or "Remember me is unavailable here."
+            checkbox.tooltip = explanation
+            notice.update(explanation)
+            notice.display = True

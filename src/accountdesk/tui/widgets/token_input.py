@@ -1,0 +1,44 @@
+"""An Input for the code from an email that also takes the whole pasted link."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+from accountdesk.tui.validation import extract_token
+
+
+class TokenInput(Input):
+    """Paste a bare code or the link from the email; `token` is the code either way.
+
+    A pasted link is replaced by the code it carries, so the user sees what will be sent.
+    """
+
+    def __init__(
+        self,
+        value: str | None = None,
+        *,
+        placeholder: str = "Paste the code or the link from the email",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(value, placeholder, id=id, classes=classes)
+
+    @property
+    def token(self) -> str | None:
+        return extract_token(self.value)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        token = extract_token(event.text)
+        selection = self.selection
+        replaces_everything = not self.value or (
+            min(selection.start, selection.end) == 0
+            and max(selection.start, selection.end) >= len(self.value)
+        )
+        if token is None or not replaces_everything:
+            # Nothing recognisable, or pasting into the middle of existing text: ordinary paste.
+            super()._on_paste(event)
+            return
+        event.stop()
+        self.value = token
+        self.cursor_position = len(token)
