@@ -1,0 +1,171 @@
+"""Remember me, resume, logout, opt-in and deletion end to end against the shared sandbox."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from session_harness import DEMO_EMAIL, DEMO_PASSWORD, HarnessFactory, Target, echo
+from session_keyrings import InMemoryKeyring
+
+from accountdesk.api.errors import InvalidTokenError, NetworkError, UnauthorizedError
+from accountdesk.api.models import CustomerDetails, CustomerSignup, DeletionOutcome
+from accountdesk.session import (
+    FileTokenStore,
+    KeyringTokenStore,
+    LoggedIn,
+    LoggedOut,
+    LogoutReason,
+    SessionExpiredError,
+    SessionState,
+    StoredSession,
+)
+
+
+async def test_resume_in_a_new_manager_from_the_file_store(
+    make_harness: HarnessFactory, sandbox: Target, tmp_path: Path
+) -> None:
+    path = tmp_path / "state" / "sessions.json"
+    first = await make_harness(sandbox, FileTokenStore(path))
+    await first.manager.login(DEMO_EMAIL, DEMO_PASSWORD, remember=True)
+    assert first.manager.remembered
+    access_token = await first.manager.with_customer(echo)
+
+    text = path.read_text()
+    assert DEMO_PASSWORD not in text
+    assert access_token not in text
+    assert first.manager.saas_token is not None
+    assert first.manager.saas_token not in text
+    entries = json.loads(text)["sessions"]
+    assert list(entries) == [first.manager.environment_key]
+    assert set(entries[first.manager.environment_key]) == {"refresh_token", "refresh_expires_at"}
+    stored_before = await first.store.load(first.manager.environment_key)
+
+    # A restart: new client, new manager, same file.
+    second = await make_harness(sandbox, FileTokenStore(path))
+    assert await second.manager.resume() is True
+    assert second.manager.state is SessionState.LOGGED_IN
+    assert second.manager.customer_email == DEMO_EMAIL  # learnt from validateauthtoken
+    assert second.events == [LoggedIn(DEMO_EMAIL)]
+    assert await second.profile_email() == DEMO_EMAIL
+    # The refresh token rotated on resume and the new one was saved at once.
+    stored_after = await second.store.load(second.manager.environment_key)
+    assert stored_after is not None
+    assert stored_before is not None
+    assert stored_after.refresh_token != stored_before.refresh_token
+    assert await second.manager.resume() is True  # already logged in: nothing to do
+
+
+async def test_resume_through_the_os_keyring(
+    make_harness: HarnessFactory, sandbox: Target, memory_keyring: InMemoryKeyring
+) -> None:
+    first = await make_harness(sandbox, KeyringTokenStore())
+    await first.manager.login(DEMO_EMAIL, DEMO_PASSWORD, remember=True)
+    key = first.manager.environment_key
+    assert set(json.loads(memory_keyring.entries[("accountdesk", key)])) == {
+        "refresh_token",
+        "refresh_expires_at",
+    }
+    second = await make_harness(sandbox, KeyringTokenStore())
+    assert await second.manager.resume() is True
+    assert await second.profile_email() == DEMO_EMAIL
+
+
+async def test_resume_with_nothing_usable_stays_anonymous(
+    make_harness: HarnessFactory, sandbox: Target
+) -> None:
+    h = await make_harness(sandbox)
+    key = h.manager.environment_key
+    assert await h.manager.resume() is False
+
+    await h.store.save(key, StoredSession("no-such-refresh-token", h.clock() + 3600))
+    assert await h.manager.resume() is False
+    assert await h.store.load(key) is None  # a dead token is forgotten
+
+    await h.store.save(key, StoredSession("expired-anyway", h.clock() - 1))
+    assert await h.manager.resume() is False
+    assert await h.store.load(key) is None
+    assert h.calls("refreshauthtoken")[-1].status == 401  # only the first one asked the server
+    assert len(h.calls("refreshauthtoken")) == 1
+    assert h.manager.state is SessionState.ANONYMOUS
+    assert h.events == []
+
+
+async def test_resume_while_offline_keeps_the_stored_session(
+    make_harness: HarnessFactory, sandbox: Target, tmp_path: Path
+) -> None:
+    path = tmp_path / "sessions.json"
+    first = await make_harness(sandbox, FileTokenStore(path))
+    await first.manager.login(DEMO_EMAIL, DEMO_PASSWORD, remember=True)
+    second = await make_harness(sandbox, FileTokenStore(path))
+    second.transport.down = True
+    with pytest.raises(NetworkError):
+        await second.manager.resume()
+    assert await second.store.load(second.manager.environment_key) is not None
+    second.transport.down = False
+    assert await second.manager.resume() is True
+
+
+async def test_logout_kills_the_server_token_and_clears_the_store(
+    make_harness: HarnessFactory, sandbox: Target, tmp_path: Path
+) -> None:
+    h = await make_harness(sandbox, FileTokenStore(tmp_path / "sessions.json"))
+    await h.manager.login(DEMO_EMAIL, DEMO_PASSWORD, remember=True)
+    token = await h.manager.with_customer(echo)
+    await h.manager.logout()
+    assert h.manager.state is SessionState.ANONYMOUS
+    assert h.events == [LoggedIn(DEMO_EMAIL), LoggedOut(LogoutReason.USER)]
+    assert await h.store.load(h.manager.environment_key) is None
+    with pytest.raises(InvalidTokenError):
+        await h.client.validate_token(token)
+    with pytest.raises(SessionExpiredError):
+        await h.profile_email()
+
+
+async def test_logout_while_offline_still_ends_the_local_session(
+    make_harness: HarnessFactory, sandbox: Target, tmp_path: Path
+) -> None:
+    h = await make_harness(sandbox, FileTokenStore(tmp_path / "sessions.json"))
+    await h.manager.login(DEMO_EMAIL, DEMO_PASSWORD, remember=True)
+    h.transport.down = True
+    await h.manager.logout()  # no exception
+    assert h.manager.state is SessionState.ANONYMOUS
+    assert h.events[-1] == LoggedOut(LogoutReason.USER)
+    assert await h.store.load(h.manager.environment_key) is None
+
+
+async def test_opt_in_logs_in_and_deletion_logs_out(
+    make_harness: HarnessFactory, fresh_tenant: Target, outbox: Any
+) -> None:
+    h = await make_harness(fresh_tenant)
+    email = f"grace-{uuid.uuid4().hex[:8]}@example.com"
+    password = "Correct-Horse-9"
+    signup = CustomerSignup(
+        email=email,
+        password=password,
+        customer_details=CustomerDetails(
+            first_name="Grace", last_name="Hopper", contact_email=email
+        ),
+    )
+    await h.manager.with_anonymous(lambda anonymous: h.client.sign_up(anonymous, signup))
+    optin = await outbox.latest(email, "customer.opt-in")
+
+    await h.manager.complete_opt_in(optin["token"], remember=True)
+    assert h.manager.state is SessionState.LOGGED_IN
+    assert h.manager.customer_email == email
+    assert h.events == [LoggedIn(email)]
+
+    outcome = await h.manager.with_customer(h.client.delete_profile)
+    assert outcome is DeletionOutcome.CONFIRMATION_SENT
+    assert h.manager.state is SessionState.LOGGED_IN
+    request = await outbox.latest(email, "customer.deletion-request")
+
+    await h.manager.delete_account(request["token"])
+    assert h.manager.state is SessionState.ANONYMOUS
+    assert h.events == [LoggedIn(email), LoggedOut(LogoutReason.DELETED)]
+    assert await h.store.load(h.manager.environment_key) is None
+    with pytest.raises(UnauthorizedError):
+        await h.manager.login(email, password)
