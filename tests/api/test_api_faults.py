@@ -23,6 +23,7 @@ from accountdesk.api import (
     CustomerPatch,
     CustomerSignup,
     DeletionOutcome,
+    InvalidTokenError,
     MalformedResponseError,
     NetworkError,
     RequestTimeout,
@@ -394,3 +395,23 @@ async def test_add_address_returns_the_new_id(
 ) -> None:
     mock.post("/customer/demo/me/addresses").respond(201, json={"id": "new-id"})
     assert await client.add_address("cust", AddressCreate(contact_name="Ada")) == "new-id"
+
+
+@pytest.mark.parametrize("token", ["tök", "a\nb", ""])
+async def test_unsendable_tokens_fail_before_sending(
+    client: CustomerApiClient, mock: respx.MockRouter, token: str
+) -> None:
+    route = mock.get("/customer/demo/me").respond(json={})
+    with pytest.raises(InvalidTokenError) as caught:
+        await client.get_profile(token)
+    assert caught.value.status is None
+    assert route.call_count == 0
+
+
+async def test_unsendable_header_value_is_an_api_error(
+    client: CustomerApiClient, mock: respx.MockRouter
+) -> None:
+    route = mock.post("/customer/demo/socialLogin").respond(json={"access_token": "a"})
+    with pytest.raises(ApiError, match="session-id"):
+        await client.social_login("anon", "code", "http://cb", session_id="sé")
+    assert route.call_count == 0

@@ -20,6 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 import accountdesk
 from accountdesk.api.errors import (
     ApiError,
+    InvalidTokenError,
     MalformedResponseError,
     NetworkError,
     RequestTimeout,
@@ -72,7 +73,19 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
+def _sendable_in_header(value: str) -> bool:
+    # httpx refuses non-ASCII header values with a raw UnicodeEncodeError and line breaks would
+    # corrupt the request, so such values are caught before anything is sent.
+    return value.isascii() and value.isprintable()
+
+
 def _bearer(token: str) -> dict[str, str]:
+    if not token or not _sendable_in_header(token):
+        # Tokens are ASCII by construction; anything else was mistyped or mangled on the way.
+        raise InvalidTokenError(
+            "The token is empty or contains characters no token has, so it cannot be used.",
+            type="invalid_access_token",
+        )
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -547,6 +560,12 @@ class CustomerApiClient:
         ``optin/{token}`` consumes a single-use token, and both refresh calls rotate or renew
         tokens, so a second attempt after a lost answer would fail or log the customer out.
         """
+        for name, value in (headers or {}).items():
+            if not _sendable_in_header(value):
+                raise ApiError(
+                    f"The {name} value contains characters that cannot be sent in a header.",
+                    type="invalid_request",
+                )
         request_headers: dict[str, str] = dict(headers or {})
         if bearer is not None:
             request_headers.update(_bearer(bearer))
