@@ -53,6 +53,7 @@ class ApiLogPanel(Horizontal):
     def __init__(self) -> None:
         super().__init__(id="api-log")
         self._shown = 0
+        self.selected: TraceEvent | None = None
 
     def compose(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="api-log-table", cursor_type="row", zebra_stripes=True)
@@ -98,4 +99,5 @@ class ApiLogPanel(Horizontal):
         key = event.row_key.value
         if key is None:
             return
-        self.detail.update(describe_call(services_of(self).api_log[int(key)]))
+        self.selected = services_of(self).api_log[int(key)]
+        self.detail.update(describe_call(self.selected))

@@ -1,0 +1,88 @@
+"""Helpers for the shell's Pilot tests (plain functions, imported by test modules)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from textual.pilot import Pilot
+
+from accountdesk.api import CustomerApiClient, CustomerDetails, CustomerSignup
+from accountdesk.session import Environment
+from accountdesk.tui.app import AccountDeskApp
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "Demo-Password-42"
+CUSTOMER_PASSWORD = "Shell-Test-Pass-77"
+
+
+def environment_for(target: Any, name: str = "test-tenant") -> Environment:
+    """An environment for a ``.base_url .tenant .client_id`` object (e.g. ``fresh_tenant``)."""
+    return Environment(
+        name=name, base_url=target.base_url, tenant=target.tenant, client_id=target.client_id
+    )
+
+
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], bool], *, timeout: float = 10.0, what: str = ""
+) -> None:
+    """Let the app run until ``condition()`` holds; fail with ``what`` after ``timeout`` s."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        await pilot.pause(0.05)
+
+
+async def wait_ready(pilot: Pilot[Any], app: AccountDeskApp, timeout: float = 30.0) -> None:
+    await wait_until(
+        pilot, lambda: app.backend_state == "ready", timeout=timeout, what="the backend"
+    )
+
+
+async def wait_mode(pilot: Pilot[Any], app: AccountDeskApp, mode: str) -> None:
+    """Wait for ``mode`` and let the app finish dropping the other mode's stack."""
+    await wait_until(pilot, lambda: app.current_mode == mode, what=f"the {mode} mode")
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.2)
+
+
+async def log_in(pilot: Pilot[Any], app: AccountDeskApp, email: str, password: str) -> None:
+    """Log in through the session (the login form has its own tests) and wait for "account"."""
+    await wait_ready(pilot, app)
+    await app.session.login(email, password)
+    await wait_mode(pilot, app, "account")
+
+
+async def create_active_customer(target: Any, email: str, first_name: str = "Grace") -> None:
+    """Sign up ``email`` in ``target``'s tenant and confirm the opt-in mail (not logged in after)."""
+    async with CustomerApiClient(target.base_url, target.tenant, target.client_id) as client:
+        anonymous = await client.anonymous_login()
+        await client.sign_up(
+            anonymous.access_token,
+            CustomerSignup(
+                email=email,
+                password=CUSTOMER_PASSWORD,
+                customer_details=CustomerDetails(first_name=first_name, last_name="Hopper"),
+            ),
+        )
+        token = (await latest_mail(target, email, "customer.opt-in"))["token"]
+        await client.confirm_opt_in(anonymous.access_token, token)
+
+
+async def latest_mail(target: Any, to: str, event: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=target.base_url, timeout=10) as client:
+        response = await client.get(f"/_sandbox/{target.tenant}/outbox", params={"to": to})
+    response.raise_for_status()
+    mails = [mail for mail in response.json() if mail["event"] == event]
+    assert mails, f"no {event} mail to {to}"
+    return dict(mails[-1])
+
+
+async def advance_sandbox_clock(base_url: str, seconds: int) -> None:
+    async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
+        response = await client.post("/_sandbox/clock", json={"advanceSeconds": seconds})
+    response.raise_for_status()
