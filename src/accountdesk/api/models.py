@@ -63,7 +63,6 @@ class _ResponseModel(BaseModel):
         extra="allow",
         populate_by_name=True,
         alias_generator=to_camel,
-        serialize_by_alias=True,
     )
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
@@ -81,7 +80,6 @@ class _RequestModel(BaseModel):
         extra="forbid",
         populate_by_name=True,
         alias_generator=to_camel,
-        serialize_by_alias=True,
     )
 
     def to_body(self) -> dict[str, Any]:
