@@ -26,20 +26,20 @@ def environment_for(target: Any, name: str = "test-tenant") -> Environment:
 
 
 async def wait_until(
-    pilot: Pilot[Any], condition: Callable[[], bool], *, timeout: float = 10.0, what: str = ""
+    pilot: Pilot[Any], condition: Callable[[], bool], *, seconds: float = 10.0, what: str = ""
 ) -> None:
-    """Let the app run until ``condition()`` holds; fail with ``what`` after ``timeout`` s."""
+    """Let the app run until ``condition()`` holds; fail with ``what`` after ``seconds``."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + seconds
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
         await pilot.pause(0.05)
 
 
-async def wait_ready(pilot: Pilot[Any], app: AccountDeskApp, timeout: float = 30.0) -> None:
+async def wait_ready(pilot: Pilot[Any], app: AccountDeskApp, seconds: float = 30.0) -> None:
     await wait_until(
-        pilot, lambda: app.backend_state == "ready", timeout=timeout, what="the backend"
+        pilot, lambda: app.backend_state == "ready", seconds=seconds, what="the backend"
     )
 
 
@@ -58,7 +58,7 @@ async def log_in(pilot: Pilot[Any], app: AccountDeskApp, email: str, password: s
 
 
 async def create_active_customer(target: Any, email: str, first_name: str = "Grace") -> None:
-    """Sign up ``email`` in ``target``'s tenant and confirm the opt-in mail (not logged in after)."""
+    """Sign up ``email`` in ``target``'s tenant and confirm its opt-in (leaves it logged out)."""
     async with CustomerApiClient(target.base_url, target.tenant, target.client_id) as client:
         anonymous = await client.anonymous_login()
         await client.sign_up(
