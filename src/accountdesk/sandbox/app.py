@@ -10,6 +10,9 @@ from accountdesk.sandbox import (
     routes_addresses,
     routes_anonymous,
     routes_auth,
+    routes_credentials,
+    routes_federation,
+    routes_idp,
     routes_profile,
     routes_sandbox,
     routes_signup,
@@ -72,7 +75,10 @@ def create_app(
         routes_auth,
         routes_profile,
         routes_addresses,
+        routes_credentials,
+        routes_federation,
         routes_sandbox,
+        routes_idp,
     ):
         app.include_router(module.router)
     return app

@@ -1,0 +1,207 @@
+"""Email change, password reset and password change."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from accountdesk.sandbox import outbox, throttle
+from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
+from accountdesk.sandbox.context import SandboxDep, require_tenant
+from accountdesk.sandbox.customers import (
+    find_by_login_email,
+    get_customer,
+    normalise_email,
+    save_profile,
+    update_columns,
+)
+from accountdesk.sandbox.errors import conflict, invalid_field, invalid_token
+from accountdesk.sandbox.mail_tokens import consume_mail_token, issue_mail_token
+from accountdesk.sandbox.passwords import hash_password, verify_password
+from accountdesk.sandbox.routes_profile import load_customer
+from accountdesk.sandbox.schemas import (
+    ChangeEmailIn,
+    PasswordChangeIn,
+    PasswordResetRequestIn,
+    PasswordUpdateIn,
+    TokenIn,
+)
+from accountdesk.sandbox.tokens import revoke_customer_tokens
+from accountdesk.sandbox.validation import check_email, check_password, require_text
+
+router = APIRouter(prefix="/customer/{tenant}", tags=["Credentials"])
+
+
+def _wrong_password(field: str) -> Exception:
+    return invalid_field(field, "The password is not correct.")
+
+
+@router.post(
+    "/me/accounts/internal/email/change",
+    status_code=204,
+    operation_id="POST-customer-change-customer-login-email",
+)
+def request_email_change(
+    principal: CustomerPrincipal, sandbox: SandboxDep, body: ChangeEmailIn
+) -> Response:
+    """Check the current email and password, then mail a token to the NEW address."""
+    current = require_text("email", body.email)
+    password = require_text("password", body.password)
+    new_email = check_email("newEmail", require_text("newEmail", body.new_email))
+    with sandbox.db.transaction() as conn:
+        customer = load_customer(conn, principal)
+    if customer.login_email is None:
+        raise invalid_field("email", "This account has no email and password login.")
+    if normalise_email(current) != customer.login_email:
+        raise invalid_field("email", "This is not the email address you log in with.")
+    if not verify_password(customer.password_hash, password):
+        raise _wrong_password("password")
+    if new_email == customer.login_email:
+        raise invalid_field("newEmail", "The new email address is the current one.")
+    now = sandbox.clock.now()
+    with sandbox.db.transaction() as conn:
+        if find_by_login_email(conn, principal.tenant, new_email) is not None:
+            raise conflict(f"Duplicate account '{new_email}' for tenant '{principal.tenant}'.")
+        token = issue_mail_token(
+            conn,
+            tenant=principal.tenant,
+            purpose="email-change",
+            customer_id=customer.id,
+            now=now,
+            lifetime=sandbox.settings.lifetimes.emailed_token,
+            payload={"newEmail": new_email, "syncContactEmail": body.sync_contact_email},
+            supersede=True,
+        )
+        outbox.send(
+            conn,
+            tenant=principal.tenant,
+            mail=outbox.email_change_request_mail(new_email, token),
+            now=now,
+        )
+    return Response(status_code=204)
+
+
+@router.post(
+    "/me/accounts/internal/email/change/confirm",
+    status_code=204,
+    operation_id="POST-customer-confirm-customer-login-email",
+)
+def confirm_email_change(principal: AnyPrincipal, sandbox: SandboxDep, body: TokenIn) -> Response:
+    """Switch the login email; with `syncContactEmail` the contact email follows. The old
+    address gets a notice. Sessions stay valid: the password did not change."""
+    token = require_text("token", body.token).strip()
+    now = sandbox.clock.now()
+    with sandbox.db.transaction() as conn:
+        used = consume_mail_token(
+            conn, tenant=principal.tenant, purpose="email-change", raw=token, now=now
+        )
+        customer = get_customer(conn, principal.tenant, used.customer_id)
+        if customer is None or customer.login_email is None:
+            raise invalid_token()
+        new_email = str(used.payload["newEmail"])
+        if find_by_login_email(conn, principal.tenant, new_email) is not None:
+            raise conflict(f"Duplicate account '{new_email}' for tenant '{principal.tenant}'.")
+        old_email = customer.login_email
+        update_columns(conn, customer, login_email=new_email)
+        if used.payload.get("syncContactEmail"):
+            refreshed = get_customer(conn, principal.tenant, customer.id)
+            assert refreshed is not None
+            save_profile(conn, refreshed, {**refreshed.profile, "contactEmail": new_email})
+        throttle.reset(conn, principal.tenant, old_email)
+        outbox.send(
+            conn,
+            tenant=principal.tenant,
+            mail=outbox.email_changed_mail(old_email, new_email),
+            now=now,
+        )
+    return Response(status_code=204)
+
+
+@router.post(
+    "/password/reset", status_code=204, operation_id="POST-customer-request-reset-password"
+)
+def request_password_reset(
+    principal: AnyPrincipal, sandbox: SandboxDep, body: PasswordResetRequestIn
+) -> Response:
+    """204 whether or not the address has an account, so the answer reveals nothing."""
+    now = sandbox.clock.now()
+    with sandbox.db.transaction() as conn:
+        customer = find_by_login_email(conn, principal.tenant, body.email)
+        if customer is not None and customer.login_email is not None:
+            token = issue_mail_token(
+                conn,
+                tenant=principal.tenant,
+                purpose="password-reset",
+                customer_id=customer.id,
+                now=now,
+                lifetime=sandbox.settings.lifetimes.emailed_token,
+                supersede=True,
+            )
+            outbox.send(
+                conn,
+                tenant=principal.tenant,
+                mail=outbox.password_reset_mail(customer.login_email, token),
+                now=now,
+            )
+    return Response(status_code=204)
+
+
+@router.post("/password/reset/update", status_code=204, operation_id="POST-customer-reset-password")
+def reset_password(
+    principal: AnyPrincipal, sandbox: SandboxDep, body: PasswordUpdateIn
+) -> Response:
+    """Set a new password with the emailed token: every token of the customer dies and the
+    login lock of the address is lifted."""
+    with sandbox.db.transaction() as conn:
+        tenant = require_tenant(conn, principal.tenant)
+    check_password("password", body.password, tenant)
+    password_hash = hash_password(body.password)
+    now = sandbox.clock.now()
+    with sandbox.db.transaction() as conn:
+        used = consume_mail_token(
+            conn, tenant=principal.tenant, purpose="password-reset", raw=body.token.strip(), now=now
+        )
+        customer = get_customer(conn, principal.tenant, used.customer_id)
+        if customer is None or customer.login_email is None:
+            raise invalid_token()
+        update_columns(conn, customer, password_hash=password_hash)
+        revoke_customer_tokens(conn, principal.tenant, customer.id)
+        throttle.reset(conn, principal.tenant, customer.login_email)
+        outbox.send(
+            conn,
+            tenant=principal.tenant,
+            mail=outbox.password_changed_mail(customer.login_email),
+            now=now,
+        )
+    return Response(status_code=204)
+
+
+@router.post(
+    "/password/change", status_code=204, operation_id="POST-customer-change-account-password"
+)
+def change_password(
+    principal: CustomerPrincipal, sandbox: SandboxDep, body: PasswordChangeIn
+) -> Response:
+    """Needs the current password; the caller's session survives, every other one dies."""
+    with sandbox.db.transaction() as conn:
+        tenant = require_tenant(conn, principal.tenant)
+        customer = load_customer(conn, principal)
+    if customer.login_email is None:
+        raise invalid_field("currentPassword", "This account has no password yet.")
+    if not verify_password(customer.password_hash, body.current_password):
+        raise _wrong_password("currentPassword")
+    check_password("newPassword", body.new_password, tenant)
+    password_hash = hash_password(body.new_password)
+    now = sandbox.clock.now()
+    with sandbox.db.transaction() as conn:
+        update_columns(conn, customer, password_hash=password_hash)
+        revoke_customer_tokens(
+            conn, principal.tenant, customer.id, keep_grant=principal.token.grant_id
+        )
+        outbox.send(
+            conn,
+            tenant=principal.tenant,
+            mail=outbox.password_changed_mail(customer.login_email),
+            now=now,
+        )
+    return Response(status_code=204)
