@@ -52,16 +52,30 @@ class SandboxDesk:
             response = await http.post("/_sandbox/clock", json={"advanceSeconds": seconds})
             response.raise_for_status()
 
-    async def social_code(self, email: str, redirect_uri: str) -> str:
+    async def social_code(
+        self, email: str, redirect_uri: str, *, code_challenge: str | None = None
+    ) -> str:
+        """An authorization code from the sandbox's fake identity provider."""
+        params = {"tenant": self.tenant, "email": email, "redirect_uri": redirect_uri}
+        if code_challenge is not None:
+            params |= {"code_challenge": code_challenge, "code_challenge_method": "S256"}
         async with httpx.AsyncClient(base_url=self.base_url) as http:
-            response = await http.get(
-                "/_sandbox/social/authorize",
-                params={"tenant": self.tenant, "email": email, "redirect_uri": redirect_uri},
-            )
+            response = await http.get("/_sandbox/social/authorize", params=params)
             response.raise_for_status()
             code = response.json()["code"]
             assert isinstance(code, str)
             return code
+
+    async def subject_token(self, email: str) -> str:
+        """An external IdP access token (JWT) that exchangeauthtoken accepts."""
+        async with httpx.AsyncClient(base_url=self.base_url) as http:
+            response = await http.get(
+                "/_sandbox/social/subject-token", params={"tenant": self.tenant, "email": email}
+            )
+            response.raise_for_status()
+            token = response.json()["subjectAccessToken"]
+            assert isinstance(token, str)
+            return token
 
     async def anonymous(self) -> str:
         return (await self.api.anonymous_login()).access_token
