@@ -53,7 +53,9 @@ async def test_app_paints_login_and_connects(make_app: MakeApp, sandbox: Any) ->
         await wait_ready(pilot, app)
         environment, customer = status_text(app)
         host = sandbox.base_url.split("://", 1)[1]
-        assert environment == f"test-sandbox: demo @ {host}"
+        # A sandbox at a loopback URL is recognised (and offers the mailbox).
+        assert environment == f"Sandbox · demo @ {host}"
+        assert app.is_sandbox
         assert customer == "Not logged in"
         assert app.session.state.name == "ANONYMOUS"
 

@@ -6,7 +6,9 @@ import asyncio
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import ClassVar
+from urllib.parse import urlsplit
 
+import httpx
 import platformdirs
 from textual import on, work
 from textual.app import App
@@ -76,6 +78,8 @@ class AccountDeskApp(App[int]):
     store_remembers: reactive[bool] = reactive(False)
     store_notice: reactive[str | None] = reactive[str | None](None)
     show_api_log: reactive[bool] = reactive(False)
+    sandbox_detected: reactive[bool] = reactive(False)
+    """A separately started sandbox answers at the configured loopback ``base_url``."""
 
     def __init__(
         self,
@@ -115,7 +119,7 @@ class AccountDeskApp(App[int]):
 
     @property
     def is_sandbox(self) -> bool:
-        return self._environment.base_url is None
+        return self._environment.base_url is None or self.sandbox_detected
 
     @property
     def api_log(self) -> list[TraceEvent]:
@@ -167,6 +171,8 @@ class AccountDeskApp(App[int]):
             if notice:
                 self.notify(notice, title="Remember me", markup=False, timeout=8)
         self.base_url = base_url
+        if self._environment.base_url is not None:
+            self.sandbox_detected = await is_loopback_sandbox(base_url)
         await self._greet_backend(self._session)
 
     async def _start_sandbox(self) -> str | None:
@@ -330,6 +336,25 @@ class AccountDeskApp(App[int]):
 
     def watch_backend_state(self) -> None:
         self.refresh_bindings()
+
+    def watch_sandbox_detected(self) -> None:
+        self.refresh_bindings()
+
+
+async def is_loopback_sandbox(base_url: str) -> bool:
+    """Whether ``base_url`` is a sandbox on this machine (then the mailbox is offered).
+
+    Only loopback hosts are asked: a real Emporix tenant never gets the probe.
+    """
+    host = urlsplit(base_url).hostname or ""
+    if host not in ("localhost", "127.0.0.1", "::1"):
+        return False
+    try:
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            response = await client.get(f"{base_url}/_sandbox/clock")
+        return response.status_code == 200 and "now" in response.json()
+    except (httpx.HTTPError, ValueError):
+        return False
 
 
 async def _noop(_token: str) -> None:

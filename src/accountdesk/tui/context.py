@@ -44,7 +44,10 @@ class AppServices(Protocol):
 
     @property
     def is_sandbox(self) -> bool:
-        """True when talking to the embedded sandbox (the mailbox exists only there)."""
+        """True for the embedded sandbox or a sandbox found at a loopback ``base_url``.
+
+        The mailbox exists only there.
+        """
         ...
 
     @property
@@ -62,6 +65,7 @@ class AppServices(Protocol):
     store_notice: str | None
     customer_email: str | None
     show_api_log: bool
+    sandbox_detected: bool
 
 
 def services_of(node: DOMNode) -> AppServices:

@@ -10,13 +10,17 @@ from textual.widgets import Static
 from accountdesk.tui.context import services_of
 
 
-def environment_label(name: str, tenant: str, base_url: str | None, *, is_sandbox: bool) -> str:
-    """``Sandbox · demo`` for the embedded emulator, ``tenant @ host`` for a real deployment."""
-    if is_sandbox:
-        return f"Sandbox · {tenant}"
+def environment_label(
+    name: str, tenant: str, base_url: str | None, *, embedded: bool, sandbox: bool
+) -> str:
+    """``Sandbox · demo`` for the embedded emulator, ``tenant @ host`` for anything else."""
     host = (base_url or "").split("://", 1)[-1].split("/", 1)[0]
+    if embedded:
+        return f"Sandbox · {tenant}"
+    if sandbox:
+        return f"Sandbox · {tenant} @ {host}"
     label = f"{tenant} @ {host}"
-    return label if name in ("custom", "") else f"{name}: {label}"
+    return label if name == "custom" else f"{name}: {label}"
 
 
 class SessionStatus(Horizontal):
@@ -27,7 +31,7 @@ class SessionStatus(Horizontal):
         yield Static(id="status-customer", markup=False)
 
     def on_mount(self) -> None:
-        for attribute in ("backend_state", "customer_email", "base_url"):
+        for attribute in ("backend_state", "customer_email", "base_url", "sandbox_detected"):
             self.watch(self.app, attribute, self._refresh_status, init=False)
         self._refresh_status()
 
@@ -39,7 +43,8 @@ class SessionStatus(Horizontal):
                 environment.name,
                 environment.tenant,
                 services.base_url,
-                is_sandbox=services.is_sandbox,
+                embedded=environment.is_sandbox,
+                sandbox=services.is_sandbox,
             )
         )
         state = services.backend_state
