@@ -26,6 +26,7 @@ from accountdesk.api import (
 from accountdesk.session import SessionExpiredError
 from accountdesk.tui.context import BackendNotReadyError, services_of
 from accountdesk.tui.validation import required_problem
+from accountdesk.tui.widgets.country_select import CountrySelect
 
 Check = Callable[[str], str | None]
 """Returns the message to show next to the field, or None when the value is fine."""
@@ -104,12 +105,18 @@ class FormField(Vertical):
         """The message currently shown under the field."""
         return self._error
 
+    @property
+    def entered(self) -> str:
+        """What the user typed; for a country picker that may be text naming no country yet."""
+        if isinstance(self.control, CountrySelect):
+            return self.control.text
+        return self.value
+
     def problem(self) -> str | None:
         """What is wrong with the current value, without showing it."""
-        value = self.value
-        if not value.strip():
-            return required_problem(value, self.label) if self.required else None
-        return self.check(value) if self.check is not None else None
+        if not self.entered.strip():
+            return required_problem("", self.label) if self.required else None
+        return self.check(self.value) if self.check is not None else None
 
     def validate(self) -> bool:
         """Check now and show the result, as on submit; True when the value is acceptable."""
@@ -137,8 +144,7 @@ class FormField(Vertical):
 
     def recheck(self) -> None:
         """Re-run the check after something it depends on changed (e.g. the first password)."""
-        value = self.value
-        if self._touched or value:
+        if self._touched or self.entered:
             self._show(self.problem())
 
     def _show(self, message: str | None) -> None:
@@ -154,8 +160,7 @@ class FormField(Vertical):
 
     @on(Input.Changed)
     def _value_changed(self) -> None:
-        value = self.value
-        if value.strip() or self._touched:
+        if self.entered.strip() or self._touched:
             self._show(self.problem())
         else:
             self._show(None)

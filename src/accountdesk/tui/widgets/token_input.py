@@ -36,9 +36,11 @@ class TokenInput(Input):
             and max(selection.start, selection.end) >= len(self.value)
         )
         if token is None or not replaces_everything:
-            # Nothing recognisable, or pasting into the middle of existing text: ordinary paste.
-            super()._on_paste(event)
+            # Nothing recognisable, or pasting into the middle of existing text: Input's own
+            # handler runs next (Textual dispatches along the MRO) and pastes as usual.
             return
         event.stop()
+        # Textual also runs Input's own paste handler unless the default is prevented.
+        event.prevent_default()
         self.value = token
         self.cursor_position = len(token)
