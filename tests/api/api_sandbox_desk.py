@@ -18,9 +18,12 @@ from accountdesk.api import (
 
 
 class SandboxTarget(Protocol):
-    base_url: str
-    tenant: str
-    client_id: str
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def tenant(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
 
 
 @dataclass

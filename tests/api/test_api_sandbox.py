@@ -241,13 +241,23 @@ async def test_garbage_bearer_is_an_invalid_token(desk: SandboxDesk) -> None:
     assert caught.value.type == "oauth.v2.InvalidAccessToken"
 
 
-async def test_expired_customer_token(desk: SandboxDesk) -> None:
+async def test_expired_tokens(time_travel_desk: SandboxDesk) -> None:
+    desk = time_travel_desk
     _email, _password, login = await desk.register()
-    await desk.advance_clock(CUSTOMER_ACCESS_LIFETIME + 10)
+    anonymous = await desk.anonymous()
+
+    await desk.advance_clock(3600)  # past the anonymous token's 3599 s, within the customer's
+    assert login.refresh_token is not None
+    with pytest.raises(TokenExpiredError):
+        await desk.api.refresh_customer_token(anonymous, login.refresh_token)
+    assert (await desk.api.validate_token(login.access_token)).expires_in is not None
+
+    await desk.advance_clock(CUSTOMER_ACCESS_LIFETIME)
     with pytest.raises(TokenExpiredError) as caught:
         await desk.api.validate_token(login.access_token)
     assert caught.value.status == 401
     assert caught.value.type == "keymanagement.service.access_token_expired"
+    assert str(caught.value) == "The session has expired (access token expired)."
     with pytest.raises(TokenExpiredError):
         await desk.api.list_addresses(login.access_token)
 
