@@ -101,7 +101,8 @@ async def test_signup_opt_in_and_login(api: Harness) -> None:
     )
     assert signup.status_code == 201
     customer_id = signup.json()["id"]
-    assert customer_id.isdigit() and len(customer_id) == 8
+    assert customer_id.isdigit()
+    assert len(customer_id) == 8
 
     before = await api.login(email, PASSWORD)
     assert before.status_code == 403

@@ -1,0 +1,213 @@
+"""socialLogin and exchangeauthtoken through the built-in fake identity provider."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from sandbox_harness import PASSWORD, Harness, fields, unique_email
+
+REDIRECT = "http://localhost:9999/callback"
+
+
+async def _code(api: Harness, email: str, **extra: str) -> str:
+    response = await api.client.get(
+        "/_sandbox/social/authorize",
+        params={"tenant": api.tenant, "email": email, "redirect_uri": REDIRECT, **extra},
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["code"])
+
+
+async def _social_login(api: Harness, code: str, **params: str) -> dict[str, object]:
+    response = await api.call(
+        "POST",
+        "/socialLogin",
+        await api.anonymous_token(),
+        params={"code": code, "redirect_uri": REDIRECT, **params},
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+async def test_social_login_provisions_a_customer(api: Harness) -> None:
+    email = unique_email("social")
+    body = await _social_login(api, await _code(api, email, name="Hedy Lamarr"))
+    assert body["expires_in"] == "2591999"
+    assert body["refresh_token_expires_in"] == "86399"
+    assert isinstance(body["session_idle_time"], int)
+    assert "session_id" not in body
+    profile = (await api.call("GET", "/me", str(body["access_token"]))).json()
+    assert profile["firstName"] == "Hedy"
+    assert profile["lastName"] == "Lamarr"
+    [account] = profile["accounts"]
+    assert account["id"] == email
+    assert account["providerId"].startswith("sandbox-idp|")
+    again = await _social_login(api, await _code(api, email))
+    same = (await api.call("GET", "/me", str(again["access_token"]))).json()
+    assert same["id"] == profile["id"]
+
+
+async def test_social_login_keeps_the_session_header(api: Harness) -> None:
+    anonymous = await api.anonymous()
+    response = await api.call(
+        "POST",
+        "/socialLogin",
+        anonymous["access_token"],
+        params={"code": await _code(api, unique_email()), "redirect_uri": REDIRECT},
+        headers={"session-id": "my-session"},
+    )
+    validated = await api.call("GET", "/validateauthtoken", response.json()["access_token"])
+    assert validated.json()["sessionId"] == "my-session"
+
+
+async def test_social_login_links_an_existing_password_account(api: Harness) -> None:
+    email = unique_email()
+    await api.register(email)
+    body = await _social_login(api, await _code(api, email))
+    profile = (await api.call("GET", "/me", str(body["access_token"]))).json()
+    assert profile["accounts"][0] == {"id": email}
+    assert profile["accounts"][1]["providerId"].startswith("sandbox-idp|")
+    assert (await api.login(email, PASSWORD)).status_code == 200
+
+
+async def test_codes_are_single_use_bound_and_short_lived(api: Harness) -> None:
+    anonymous = await api.anonymous_token()
+    code = await _code(api, unique_email())
+    await _social_login(api, code)
+    reused = await api.call(
+        "POST", "/socialLogin", anonymous, params={"code": code, "redirect_uri": REDIRECT}
+    )
+    assert reused.status_code == 400
+    assert fields(reused) == {"code": "invalid_value"}
+    other_redirect = await api.call(
+        "POST",
+        "/socialLogin",
+        anonymous,
+        params={"code": await _code(api, unique_email()), "redirect_uri": "http://evil/cb"},
+    )
+    assert other_redirect.status_code == 400
+    assert fields(other_redirect) == {"redirect_uri": "invalid_value"}
+    late_code = await _code(api, unique_email())
+    await api.advance(601)
+    late = await api.call(
+        "POST",
+        "/socialLogin",
+        await api.anonymous_token(),
+        params={"code": late_code, "redirect_uri": REDIRECT},
+    )
+    assert late.status_code == 400
+    missing = await api.call("POST", "/socialLogin", await api.anonymous_token())
+    assert fields(missing) == {"code": "missing_value", "redirect_uri": "missing_value"}
+
+
+async def test_pkce(api: Harness) -> None:
+    verifier = "a-long-random-verifier-string-for-pkce-0123456789"
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
+    code = await _code(api, unique_email(), code_challenge=challenge.decode())
+    anonymous = await api.anonymous_token()
+    wrong = await api.call(
+        "POST",
+        "/socialLogin",
+        anonymous,
+        params={"code": code, "redirect_uri": REDIRECT, "code_verifier": "wrong"},
+    )
+    assert wrong.status_code == 400
+    assert fields(wrong) == {"code_verifier": "invalid_value"}
+    code = await _code(api, unique_email(), code_challenge=challenge.decode())
+    await _social_login(api, code, code_verifier=verifier)
+    plain = await api.client.get(
+        "/_sandbox/social/authorize",
+        params={
+            "tenant": api.tenant,
+            "email": unique_email(),
+            "redirect_uri": REDIRECT,
+            "code_challenge": "x",
+            "code_challenge_method": "plain",
+        },
+    )
+    assert plain.status_code == 400
+
+
+async def test_authorize_validates_its_input(api: Harness) -> None:
+    unknown = await api.client.get(
+        "/_sandbox/social/authorize",
+        params={"tenant": "nosuch", "email": unique_email(), "redirect_uri": REDIRECT},
+    )
+    assert unknown.status_code == 404
+    bad_email = await api.client.get(
+        "/_sandbox/social/authorize",
+        params={"tenant": api.tenant, "email": "nope", "redirect_uri": REDIRECT},
+    )
+    assert bad_email.status_code == 400
+    assert fields(bad_email) == {"email": "invalid_value"}
+
+
+async def _subject_token(api: Harness, email: str, tenant: str | None = None) -> str:
+    response = await api.client.get(
+        "/_sandbox/social/subject-token", params={"tenant": tenant or api.tenant, "email": email}
+    )
+    assert response.status_code == 200
+    return str(response.json()["subjectAccessToken"])
+
+
+async def test_exchange_provisions_and_returns_customer_tokens(api: Harness) -> None:
+    email = unique_email("sso")
+    subject = await _subject_token(api, email)
+    anonymous = await api.anonymous()
+    response = await api.call(
+        "POST",
+        "/exchangeauthtoken",
+        anonymous["access_token"],
+        params={"subjectAccessToken": subject},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["subject_access_token"] == subject
+    assert body["session_id"] == anonymous["sessionId"]
+    assert isinstance(body["expires_in"], int)
+    validated = await api.call("GET", "/validateauthtoken", body["access_token"])
+    assert validated.json()["email"] == email
+    with_config = await api.call(
+        "POST",
+        "/exchangeauthtoken",
+        anonymous["access_token"],
+        params={"subjectAccessToken": subject, "config": "default"},
+    )
+    assert with_config.status_code == 200
+
+
+async def test_exchange_errors(api: Harness) -> None:
+    anonymous = await api.anonymous_token()
+    bogus = await api.call(
+        "POST", "/exchangeauthtoken", anonymous, params={"subjectAccessToken": "not-a-jwt"}
+    )
+    assert bogus.status_code == 401
+    assert bogus.json()["type"] == "invalid_subject_token"
+    subject = await _subject_token(api, unique_email())
+    unknown_config = await api.call(
+        "POST",
+        "/exchangeauthtoken",
+        anonymous,
+        params={"subjectAccessToken": subject, "config": "site_PL"},
+    )
+    assert unknown_config.status_code == 400
+    assert fields(unknown_config) == {"config": "invalid_value"}
+    foreign = await _subject_token(api, unique_email(), tenant="demo")
+    other_tenant = await api.call(
+        "POST", "/exchangeauthtoken", anonymous, params={"subjectAccessToken": foreign}
+    )
+    assert other_tenant.status_code == 401
+    await api.advance(3601)
+    expired = await api.call(
+        "POST",
+        "/exchangeauthtoken",
+        await api.anonymous_token(),
+        params={"subjectAccessToken": subject},
+    )
+    assert expired.status_code == 401
+    no_bearer = await api.client.post(
+        api.path("/exchangeauthtoken"), params={"subjectAccessToken": subject}
+    )
+    assert no_bearer.status_code == 401
