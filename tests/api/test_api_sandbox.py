@@ -262,6 +262,12 @@ async def test_expired_tokens(time_travel_desk: SandboxDesk) -> None:
         await desk.api.list_addresses(login.access_token)
 
 
+async def test_profile_with_an_anonymous_token_is_the_guest_placeholder(desk: SandboxDesk) -> None:
+    # GET /me is the one profile call the spec allows with an anonymous token.
+    guest = await desk.api.get_profile(await desk.anonymous())
+    assert (guest.id, guest.first_name, guest.accounts) == ("00000000", "Anonymous", [])
+
+
 async def test_anonymous_token_on_a_customer_endpoint_is_forbidden(desk: SandboxDesk) -> None:
     anonymous = await desk.anonymous()
     with pytest.raises(ForbiddenError) as caught:
