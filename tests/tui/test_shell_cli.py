@@ -1,0 +1,91 @@
+"""The ``accountdesk`` command line: flags, exit codes, the sandbox subcommand."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from accountdesk import __version__
+from accountdesk.cli import EXIT_USAGE, main
+
+
+def run_cli(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "accountdesk", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_version_is_printed_without_loading_textual() -> None:
+    probe = (
+        "import sys; from accountdesk.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit as exit:\n"
+        "    assert exit.code == 0\n"
+        "assert 'textual' not in sys.modules, 'textual imported for --version'\n"
+        "assert 'accountdesk.sandbox' not in sys.modules\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"accountdesk {__version__}"
+
+
+def test_config_path_is_printed(
+    isolated_user_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config-path"]) == 0
+    printed = capsys.readouterr().out.strip()
+    assert printed == str(isolated_user_dirs / "config" / "accountdesk" / "config.toml")
+
+
+def test_unknown_environment_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--env", "staging"]) == EXIT_USAGE
+    error = capsys.readouterr().err
+    assert error.startswith("accountdesk: error: Unknown environment 'staging'")
+    assert "sandbox" in error
+
+
+def test_bad_tenant_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--base-url", "https://api.example.com", "--tenant", "Bad Tenant!"]) == EXIT_USAGE
+    assert "is not a tenant name" in capsys.readouterr().err
+
+
+def test_bad_base_url_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--base-url", "ftp://nowhere"]) == EXIT_USAGE
+    assert "http:// or https://" in capsys.readouterr().err
+
+
+def test_unknown_theme_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--theme", "hotdog-stand"]) == EXIT_USAGE
+    error = capsys.readouterr().err
+    assert "unknown theme 'hotdog-stand'" in error
+    assert "textual-light" in error
+
+
+def test_broken_config_file_is_a_usage_error(
+    isolated_user_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = isolated_user_dirs / "config" / "accountdesk" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("environment = [unclosed\n")
+    assert main([]) == EXIT_USAGE
+    assert str(config) in capsys.readouterr().err
+
+
+def test_unknown_flag_exits_2() -> None:
+    result = run_cli("--no-such-flag")
+    assert result.returncode == 2
+    assert "unrecognized arguments" in result.stderr
+
+
+def test_sandbox_subcommand_is_delegated() -> None:
+    result = run_cli("sandbox", "--help")
+    assert result.returncode == 0
+    assert "serve" in result.stdout
