@@ -187,3 +187,32 @@ def test_repr_names_class_status_and_type() -> None:
     assert (
         repr(error) == "ConflictError(status=409, type='conflict_resource', message='Duplicate.')"
     )
+
+
+def test_rate_limit_message_that_already_says_when_is_not_repeated() -> None:
+    error = _error(
+        429,
+        {
+            "status": 429,
+            "type": "too_many_requests",
+            "message": "Slow down. Try again in 60 seconds.",
+        },
+        {"Retry-After": "60"},
+    )
+    assert str(error) == "Slow down. Try again in 60 seconds."
+
+
+def test_several_messages_for_one_field_are_joined() -> None:
+    error = _error(
+        400,
+        {
+            "status": 400,
+            "type": "bad_request",
+            "message": "Invalid.",
+            "details": [
+                {"field": "password", "type": "invalid_value", "message": "Too short"},
+                {"field": "password", "type": "invalid_value", "message": "Too common"},
+            ],
+        },
+    )
+    assert error.field_errors == {"password": "Too short. Too common."}

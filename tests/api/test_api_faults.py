@@ -415,3 +415,15 @@ async def test_unsendable_header_value_is_an_api_error(
     with pytest.raises(ApiError, match="session-id"):
         await client.social_login("anon", "code", "http://cb", session_id="sé")
     assert route.call_count == 0
+
+
+async def test_corrupt_compressed_body_is_malformed(
+    client: CustomerApiClient, mock: respx.MockRouter
+) -> None:
+    # A stream, so the bytes are decoded only when the client reads them.
+    broken = httpx.Response(
+        200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(b"not gzip at all")
+    )
+    mock.get("/customer/demo/me").mock(return_value=broken)
+    with pytest.raises(MalformedResponseError, match="could not be decoded"):
+        await client.get_profile("cust")

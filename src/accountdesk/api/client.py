@@ -603,8 +603,14 @@ class CustomerApiClient:
             raise failure
         raise AssertionError("unreachable: the last attempt always returns or raises")
 
-    def _transport_error(self, exc: Exception) -> TransportError:
+    def _transport_error(self, exc: Exception) -> ApiError:
         server = self._server
+        if isinstance(exc, httpx.DecodingError):
+            # An answer arrived, but its compressed or encoded body is broken.
+            return MalformedResponseError(
+                f"The answer from {server} could not be decoded; it may be corrupted.",
+                type="malformed_response",
+            )
         if isinstance(exc, httpx.ConnectTimeout):
             return RequestTimeout(
                 f"Connecting to {server} timed out. Check the network connection and try again.",

@@ -161,7 +161,8 @@ class RateLimitedError(ApiError):
         self.retry_after = retry_after
 
     def __str__(self) -> str:
-        if self.retry_after is None:
+        # Servers often say when to retry themselves; saying it twice reads badly in the UI.
+        if self.retry_after is None or "try again" in self.message.lower():
             return self.message
         seconds = max(1, math.ceil(self.retry_after))
         unit = "second" if seconds == 1 else "seconds"
