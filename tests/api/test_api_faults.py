@@ -6,6 +6,7 @@ test_api_sandbox.py.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -427,3 +428,69 @@ async def test_corrupt_compressed_body_is_malformed(
     mock.get("/customer/demo/me").mock(return_value=broken)
     with pytest.raises(MalformedResponseError, match="could not be decoded"):
         await client.get_profile("cust")
+
+
+class RawServer:
+    """A loopback TCP server that answers every connection with fixed bytes (or nothing)."""
+
+    def __init__(self, reply: bytes | None) -> None:
+        self.reply = reply
+        self.connections = 0
+        self._server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> str:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        await reader.readuntil(b"\r\n\r\n")
+        if self.reply is None:
+            await asyncio.sleep(5)  # never answer; the client's read timeout fires first
+        else:
+            writer.write(self.reply)
+            await writer.drain()
+        writer.close()
+
+
+async def test_answer_cut_off_mid_body_over_tcp(sleeps: SleepRecorder) -> None:
+    reply = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+        b'{"access_token": "abc", "expi'
+    )
+    server = RawServer(reply)
+    async with (
+        server as url,
+        CustomerApiClient(url, "demo", "c", retry=RetryPolicy(sleep=sleeps)) as api,
+    ):
+        with pytest.raises(NetworkError, match="broke off before the answer was complete"):
+            await api.login("anon", "a@example.com", "password-1")
+    assert server.connections == 1
+
+
+async def test_server_that_never_answers_times_out(sleeps: SleepRecorder) -> None:
+    server = RawServer(None)
+    async with (
+        server as url,
+        CustomerApiClient(url, "demo", "c", timeout=0.2, retry=RetryPolicy(sleep=sleeps)) as api,
+    ):
+        with pytest.raises(RequestTimeout, match="did not answer in time"):
+            await api.validate_token("cust")
+    # Waiting for an answer is not a connect failure: the request was sent, so no retry.
+    assert server.connections == 1
+
+
+async def test_http_garbage_over_tcp_is_a_typed_error(sleeps: SleepRecorder) -> None:
+    server = RawServer(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+    async with (
+        server as url,
+        CustomerApiClient(url, "demo", "c", retry=RetryPolicy(sleep=sleeps)) as api,
+    ):
+        with pytest.raises(TransportError):
+            await api.anonymous_login()
