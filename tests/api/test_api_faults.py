@@ -494,3 +494,21 @@ async def test_http_garbage_over_tcp_is_a_typed_error(sleeps: SleepRecorder) -> 
     ):
         with pytest.raises(TransportError):
             await api.anonymous_login()
+
+
+async def test_an_injected_transport_carries_every_request() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.method} {request.url.path}")
+        return httpx.Response(200, json=ANON)
+
+    transport = httpx.MockTransport(handler)
+    async with CustomerApiClient(BASE, "demo", "c", transport=transport) as api:
+        first = await api.anonymous_login()
+        second = await api.refresh_anonymous_token(first.refresh_token or "")
+    assert second.access_token == "anon-access"
+    assert seen == [
+        "GET /customerlogin/auth/anonymous/login",
+        "GET /customerlogin/auth/anonymous/refresh",
+    ]
