@@ -130,6 +130,14 @@ def details_from_validation(errors: Sequence[Any]) -> list[dict[str, str]]:
                 details.append(field_error("", MISSING_VALUE, "A JSON request body is required."))
             else:
                 details.append(field_error(path, MISSING_VALUE, "This field is required."))
+        elif path == "" and kind in {"model_attributes_type", "model_type", "dict_type"}:
+            details.append(
+                field_error(
+                    "",
+                    INVALID_VALUE,
+                    "The request body must be a JSON object (Content-Type: application/json).",
+                )
+            )
         elif kind == "json_invalid":
             details.append(field_error("", INVALID_VALUE, "The request body is not valid JSON."))
         else:

@@ -9,23 +9,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from accountdesk.sandbox import outbox
 from accountdesk.sandbox.context import SandboxDep
 from accountdesk.sandbox.errors import ApiProblem, conflict, invalid_field
+from accountdesk.sandbox.schemas import TextSafeModel
 from accountdesk.sandbox.tenants import TENANT_NAME, Tenant, create_tenant, get_tenant
 
 router = APIRouter(prefix="/_sandbox", tags=["Sandbox only"])
 
 
-class ClockAdvance(BaseModel):
+class ClockAdvance(TextSafeModel):
     model_config = ConfigDict(extra="ignore")
 
     advance_seconds: float = Field(alias="advanceSeconds", ge=0, le=10 * 365 * 86400)
 
 
-class TenantIn(BaseModel):
+class TenantIn(TextSafeModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     name: str

@@ -9,11 +9,52 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from accountdesk.sandbox.errors import invalid_field
 
-class RequestBody(BaseModel):
+
+def _unencodable_path(value: Any, path: str) -> str | None:
+    """The JSON path of the first string (or key) that is not valid Unicode text.
+
+    JSON allows escaped lone surrogates (`"\\ud800"`); Python accepts them, UTF-8 cannot encode
+    them, so they are refused at the door rather than failing deep inside storage.
+    """
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "body"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            found = _unencodable_path(key, child) or _unencodable_path(item, child)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _unencodable_path(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
+class TextSafeModel(BaseModel):
+    """Refuses bodies carrying text that cannot be stored (lone UTF-16 surrogates)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_unencodable_text(cls, data: Any) -> Any:
+        path = _unencodable_path(data, "")
+        if path is not None:
+            # Raised as the API error itself: it carries the exact path from the body's root.
+            raise invalid_field(path, "The text contains invalid Unicode characters.")
+        return data
+
+
+class RequestBody(TextSafeModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
 
