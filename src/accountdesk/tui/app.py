@@ -167,9 +167,8 @@ class AccountDeskApp(App[int]):
             self._session = SessionManager(client, store, environment_key=self._environment.key)
             self._session.subscribe(self._forward_session_event)
             self.store_remembers = store.remembers
+            # The login screen shows the notice beside its "Remember me" box.
             self.store_notice = notice
-            if notice:
-                self.notify(notice, title="Remember me", markup=False, timeout=8)
         self.base_url = base_url
         if self._environment.base_url is not None:
             self.sandbox_detected = await is_loopback_sandbox(base_url)

@@ -195,6 +195,8 @@ class MailboxScreen(AccountDeskScreen):
         self.show_messages(messages)
 
     def show_messages(self, messages: list[OutboxMessage]) -> None:
+        count = len(messages)
+        self.table.border_subtitle = f"{count} message{'s' if count != 1 else ''}"
         if [message.id for message in messages] == [message.id for message in self.messages]:
             return
         selected_id = self.selected.id if self.selected else None
@@ -202,7 +204,6 @@ class MailboxScreen(AccountDeskScreen):
         self.table.clear()
         for message in messages:
             self.table.add_row(message.received, message.to, message.subject, key=message.id)
-        self.table.border_subtitle = f"{len(messages)} message{'s' if len(messages) != 1 else ''}"
         ids = [message.id for message in messages]
         if selected_id in ids:
             self.table.move_cursor(row=ids.index(selected_id))
