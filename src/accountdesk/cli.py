@@ -67,7 +67,17 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
+def trim_startup_imports() -> None:
+    """Skip imports the app never uses, before anything imports httpx.
+
+    httpx imports its own command line (click, pygments) unless that module is missing, in
+    which case it falls back to a stub. Saves ~40 ms of every app start (posting does the same).
+    """
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+
 def _run_tui(options: argparse.Namespace) -> int:
+    trim_startup_imports()
     from accountdesk.session import ConfigError, load_settings
 
     try:

@@ -16,7 +16,9 @@ from accountdesk.tui.screens.base import AccountDeskScreen
 
 def full_name(customer: Customer) -> str:
     """Title, first, middle and last name as the customer entered them."""
-    parts = (customer.title, customer.first_name, customer.middle_name, customer.last_name)
+    # Emporix stores titles as codes ("MRS", "DR"); show them the way a letter would.
+    title = customer.title.capitalize() if customer.title and customer.title.isupper() else None
+    parts = (title or customer.title, customer.first_name, customer.middle_name, customer.last_name)
     return " ".join(part for part in parts if part) or "(no name on file)"
 
 

@@ -127,8 +127,9 @@ class MailboxScreen(AccountDeskScreen):
         Binding("r", "refresh_mailbox", "Refresh", id="mailbox-refresh"),
         Binding("c", "continue_flow", "Continue", id="mailbox-continue"),
         Binding("t", "toggle_token", "Show token", id="mailbox-show-token"),
-        Binding("y", "copy_token", "Copy token", id="mailbox-copy-token"),
-        Binding("x", "empty_mailbox", "Empty", id="mailbox-empty"),
+        # Listed in the command palette; the footer has no room for every key.
+        Binding("y", "copy_token", "Copy token", id="mailbox-copy-token", show=False),
+        Binding("x", "empty_mailbox", "Empty mailbox", id="mailbox-empty", show=False),
     ]
 
     table = getters.query_one("#mailbox-list", DataTable)

@@ -1,0 +1,198 @@
+"""Regenerate the SVG screenshots in screenshots/ (one per screen) against the embedded sandbox.
+
+    .venv/bin/python scripts/screenshots.py [--out screenshots] [--size 110x34]
+
+Runs the real app headless (``App.run_test``), with its own throwaway config and data
+directories, walks to each screen and saves it with ``App.save_screenshot``. At the end every
+SVG is scanned for the passwords and tokens used on the way; any hit fails the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "Demo-Password-42"  # noqa: S105 - the documented public demo login
+NEW_EMAIL = "grace@example.com"
+NEW_PASSWORD = "Correct-Horse-Battery-9"  # noqa: S105 - throwaway sandbox customer
+
+
+def isolate_user_dirs(root: Path) -> None:
+    """Keep the developer's config, keyring and sandbox data out of the pictures."""
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        path = root / variable.lower()
+        path.mkdir()
+        os.environ[variable] = str(path)
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    for variable in [name for name in os.environ if name.startswith("ACCOUNTDESK_")]:
+        del os.environ[variable]
+
+
+async def wait_for(pilot: Any, condition: Callable[[], bool], what: str) -> None:
+    for _ in range(600):
+        if condition():
+            await pilot.pause(0.1)
+            return
+        await pilot.pause(0.05)
+    raise SystemExit(f"screenshots: timed out waiting for {what}")
+
+
+async def take(out: Path, size: tuple[int, int]) -> list[str]:
+    """Walk through the app, saving one SVG per screen; returns the secrets seen on the way."""
+    import httpx
+    from textual.widgets import DataTable, Input, Static
+
+    from accountdesk.api import CustomerSignup
+    from accountdesk.session import MemoryTokenStore, Settings
+    from accountdesk.tui.app import SESSION_EXPIRED_REASON, AccountDeskApp
+    from accountdesk.tui.screens.account import AccountScreen
+    from accountdesk.tui.screens.activation import ActivationScreen
+    from accountdesk.tui.screens.forgot_password import ForgotPasswordScreen, ResetPasswordScreen
+    from accountdesk.tui.screens.login import LoginScreen
+    from accountdesk.tui.screens.mailbox import MailboxScreen
+    from accountdesk.tui.screens.signup import SignUpScreen
+    from accountdesk.tui.widgets.api_log import ApiLogPanel
+
+    settings = Settings()
+    app = AccountDeskApp(settings, settings.resolve_environment(), token_store=MemoryTokenStore())
+    secrets = [DEMO_PASSWORD, NEW_PASSWORD]
+
+    def save(name: str) -> None:
+        app.save_screenshot(f"{name}.svg", path=str(out))
+        print(f"  {out / name}.svg")
+
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: app.backend_state == "ready", "the sandbox")
+        session = app.session
+        client = session.client
+
+        login = app.screen
+        login.query_one("#login-email", Input).value = DEMO_EMAIL
+        login.query_one("#login-password", Input).value = DEMO_PASSWORD
+        await pilot.pause()
+        save("login")
+
+        await app.push_screen(SignUpScreen(email=NEW_EMAIL))
+        await pilot.pause(0.3)
+        save("signup")
+        app.pop_screen()
+
+        await app.push_screen(ForgotPasswordScreen(email=DEMO_EMAIL))
+        await pilot.pause(0.3)
+        save("forgot-password")
+        app.pop_screen()
+
+        # Mail for the mailbox: a signup waiting for activation and a password reset.
+        await session.with_anonymous(
+            lambda token: client.sign_up(
+                token, CustomerSignup(email=NEW_EMAIL, password=NEW_PASSWORD)
+            )
+        )
+        await session.with_anonymous(lambda token: client.request_password_reset(token, DEMO_EMAIL))
+        base_url = app.base_url
+        assert base_url is not None
+        async with httpx.AsyncClient(timeout=10) as http:
+            outbox = (await http.get(f"{base_url}/_sandbox/demo/outbox")).json()
+        secrets += [mail["token"] for mail in outbox if mail.get("token")]
+
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, MailboxScreen), "the mailbox")
+        mailbox = app.screen
+        table = mailbox.query_one("#mailbox-list", DataTable)
+        await wait_for(pilot, lambda: table.row_count >= 2, "the mails")
+        table.move_cursor(row=1)
+        await pilot.pause(0.2)
+        save("mailbox")
+        app.pop_screen()
+
+        # Token fields left empty on purpose: the pictures must not show a live token.
+        await app.push_screen(ActivationScreen(email=NEW_EMAIL))
+        await pilot.pause(0.3)
+        save("activation")
+        app.pop_screen()
+        await app.push_screen(ResetPasswordScreen(email=DEMO_EMAIL))
+        await pilot.pause(0.3)
+        save("reset-password")
+        app.pop_screen()
+
+        await session.login(DEMO_EMAIL, DEMO_PASSWORD)
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountScreen), "the account")
+        await app.workers.wait_for_complete()
+        name = app.screen.query_one("#account-name", Static)
+        await wait_for(pilot, lambda: "Lovelace" in str(name.render()), "the profile")
+        secrets.append(await session.with_customer(_echo))
+        save("account")
+
+        await pilot.press("f2")
+        panel = app.screen.query_one(ApiLogPanel)
+        log_table = panel.query_one(DataTable)
+        login_row = next(
+            row
+            for row in range(log_table.row_count)
+            if str(log_table.get_row_at(row)[3]).endswith("/login")
+        )
+        log_table.move_cursor(row=login_row)
+        await pilot.pause(0.2)
+        save("api-log")
+        await pilot.press("f2")
+
+        await pilot.press("ctrl+l")
+        await pilot.pause(0.3)
+        save("logout-confirm")
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await app.push_screen(LoginScreen(reason=SESSION_EXPIRED_REASON, resume_in_place=True))
+        await pilot.pause(0.3)
+        save("session-expired")
+        app.pop_screen()
+
+        await pilot.press("ctrl+t")
+        await pilot.pause(0.3)
+        save("account-light")
+    return secrets
+
+
+async def _echo(token: str) -> str:
+    return token
+
+
+def check_no_secrets(out: Path, secrets: list[str]) -> list[str]:
+    problems = []
+    for svg in sorted(out.glob("*.svg")):
+        text = svg.read_text(encoding="utf-8")
+        problems += [
+            f"{svg.name} shows a secret" for secret in secrets if secret and secret in text
+        ]
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parent.parent / "screenshots"
+    )
+    parser.add_argument("--size", default="110x34", help="terminal size, COLUMNSxLINES")
+    options = parser.parse_args()
+    columns, lines = (int(part) for part in options.size.split("x"))
+    out: Path = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="accountdesk-screenshots-") as root:
+        isolate_user_dirs(Path(root))
+        print(f"Writing screenshots to {out}:")
+        secrets = asyncio.run(take(out, (columns, lines)))
+    problems = check_no_secrets(out, secrets)
+    for problem in problems:
+        print(f"screenshots: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
