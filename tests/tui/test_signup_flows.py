@@ -144,14 +144,27 @@ async def test_country_is_picked_from_the_iso_list(make_app: MakeApp) -> None:
         await pilot.press("down", "enter")
         assert country.value == options.get_option_at_index(1).id
 
-        # Free text that names no country is refused on leaving the field.
-        await pilot.press("ctrl+a", "ctrl+k", *"Atlantis")
-        assert options.option_count == 0
+        # While matches are listed the user is still choosing: no error yet.
+        await pilot.press("ctrl+a", "ctrl+k", *"united")
+        assert country.is_open
+        assert field(pilot, "signup-country-field").error is None
+        # Leaving with several matches and none chosen is refused.
         await pilot.press("shift+tab")
         assert country.value == ""
         assert field(pilot, "signup-country-field").error == (
             "Pick a country from the list (type to filter, enter to choose)."
         )
+
+        # Free text that names no country is refused as soon as nothing matches.
+        country.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"Atlantis")
+        assert options.option_count == 0
+        assert not country.is_open
+        assert field(pilot, "signup-country-field").error == (
+            "No country matches 'Atlantis'; try its name or two-letter code."
+        )
+        await pilot.press("shift+tab")
+        assert country.value == ""
 
         # An exact code is accepted on leaving the field.
         country.focus()

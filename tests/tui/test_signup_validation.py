@@ -97,3 +97,8 @@ def test_passwords_must_match() -> None:
     assert passwords_match_problem("secret-one", "") == "Repeat the password."
     assert passwords_match_problem("secret-one", "secret-two") == "The passwords don't match."
     assert passwords_match_problem("secret-one", "secret-one") is None
+
+
+def test_blocked_password_hint_does_not_repeat_the_error() -> None:
+    assert assess_password("short").hint == "Too short to rate yet."
+    assert assess_password("x" * (PASSWORD_MAX_LENGTH + 1)).hint == "Too long."

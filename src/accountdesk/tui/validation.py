@@ -100,7 +100,8 @@ def assess_password(password: str, user_inputs: tuple[str, ...] = ()) -> Passwor
     advice = str(feedback.get("warning") or "") or next(iter(feedback.get("suggestions") or []), "")
     words = f"Strength: {_SCORE_WORDS[score]}."
     if problem is not None:
-        hint = problem
+        # The blocking problem is shown as the field's error; don't repeat it here.
+        hint = "Too long." if len(password) > PASSWORD_MAX_LENGTH else "Too short to rate yet."
     elif len(password) < PASSWORD_RECOMMENDED_LENGTH:
         hint = f"{words} {PASSWORD_RECOMMENDED_LENGTH}+ characters are recommended."
     elif advice:

@@ -48,7 +48,12 @@ class ActivationScreen(AccountDeskScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="activation-form", classes="form"):
             yield Static("Activate your account", classes="form-title")
-            yield Static(self._explanation(), id="activation-explanation", markup=False)
+            yield Static(
+                self._explanation(),
+                id="activation-explanation",
+                classes="form-explanation",
+                markup=False,
+            )
             yield FormField(
                 "Activation code",
                 TokenInput(self.token, id="activation-token"),
@@ -75,9 +80,10 @@ class ActivationScreen(AccountDeskScreen):
     def _explanation(self) -> str:
         where = f"to {self.email}" if self.email else "to the address you signed up with"
         return (
-            f"We've sent an email {where}. It holds a link and a code that prove the address "
-            "is yours. Paste the code or the whole link here to activate the account; you will "
-            "then be logged in. Until then, logging in is not possible."
+            f"We've sent an email {where} with an activation code (or a link that carries "
+            "it): it proves the address is yours. Paste the code or the whole link here to "
+            "activate the account; you will then be logged in. Until then, logging in is not "
+            "possible."
         )
 
     def on_mount(self) -> None:

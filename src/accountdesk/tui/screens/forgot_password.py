@@ -60,6 +60,7 @@ class ForgotPasswordScreen(AccountDeskScreen):
             yield Static(
                 "Enter the email address of your account. We'll email you a code to set a "
                 "new password.",
+                classes="form-explanation",
                 markup=False,
             )
             yield FormField(

@@ -26,7 +26,7 @@ from accountdesk.tui.validation import (
     password_problem,
     passwords_match_problem,
 )
-from accountdesk.tui.widgets.country_select import CountrySelect
+from accountdesk.tui.widgets.country_select import CountrySelect, match_countries
 from accountdesk.tui.widgets.form_field import FormField, FormStatus, failure_message
 from accountdesk.tui.widgets.password_strength import PasswordInput, PasswordStrength
 
@@ -180,9 +180,12 @@ class SignUpScreen(AccountDeskScreen):
     def _repeat_problem(self, repeated: str) -> str | None:
         return passwords_match_problem(self._field("signup-password-field").value, repeated)
 
-    def _country_problem(self, _typed: str) -> str | None:
-        if self.query_one("#signup-country", CountrySelect).value:
+    def _country_problem(self, _code: str) -> str | None:
+        country = self.query_one("#signup-country", CountrySelect)
+        if country.value:
             return None
+        if not match_countries(country.text):
+            return f"No country matches {country.text.strip()!r}; try its name or two-letter code."
         return "Pick a country from the list (type to filter, enter to choose)."
 
     def _user_inputs(self) -> tuple[str, ...]:

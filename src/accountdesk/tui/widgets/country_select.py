@@ -126,6 +126,11 @@ class CountrySelect(Vertical):
         return self._country.code if self._country else ""
 
     @property
+    def is_open(self) -> bool:
+        """True while the list of matches is showing."""
+        return self.has_class("-open")
+
+    @property
     def text(self) -> str:
         """What is typed in the filter box (may name no country)."""
         return self.query_one(".country-filter", Input).value

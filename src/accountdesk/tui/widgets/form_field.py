@@ -160,6 +160,11 @@ class FormField(Vertical):
 
     @on(Input.Changed)
     def _value_changed(self) -> None:
+        if isinstance(self.control, CountrySelect) and self.control.is_open:
+            # While the list of matches is open the user is still choosing: the list is the
+            # guidance, a red "pick a country" would only shout at them.
+            self._show(None)
+            return
         if self.entered.strip() or self._touched:
             self._show(self.problem())
         else:
@@ -283,7 +288,10 @@ class RememberMe(Vertical):
             notice.display = False
         else:
             checkbox.value = False
-            explanation = services.store_notice or "Remember me is unavailable here."
+            explanation = services.store_notice or (
+                'Remember me is off: sessions are kept in memory only. Set token_store = "file" '
+                'or "keyring" in config.toml to keep them.'
+            )
             checkbox.tooltip = explanation
             notice.update(explanation)
             notice.display = True
