@@ -17,6 +17,7 @@ from accountdesk.api import CustomerApiClient
 from accountdesk.api.errors import (
     InvalidTokenError,
     NetworkError,
+    ServerError,
     TokenExpiredError,
     UnauthorizedError,
 )
@@ -344,3 +345,35 @@ async def test_repr_and_events_never_show_tokens(manager: SessionManager) -> Non
 async def test_aclose_closes_the_client(manager: SessionManager, client: FakeClient) -> None:
     await manager.aclose()
     assert client.closed
+
+
+async def test_a_new_login_does_not_join_the_old_sessions_refresh(
+    manager: SessionManager, client: FakeClient, clock: FakeClock
+) -> None:
+    await manager.login("ada@example.com", "right")
+    clock.now += 601
+    old_refresh_held = asyncio.Event()
+    client.hold_refresh = old_refresh_held
+    old_call = asyncio.create_task(manager.with_customer(lambda t: _whoami(client, t)))
+    await asyncio.sleep(0.01)
+    client.hold_refresh = None
+    await manager.login("ada@example.com", "right")  # a new session while the old one refreshes
+    clock.now += 601
+    token = await asyncio.wait_for(manager.with_customer(lambda t: _whoami(client, t)), 5)
+    client.check(token)
+    assert client.refresh_calls == 2
+    old_refresh_held.set()
+    with pytest.raises(NotLoggedInError):
+        await old_call
+    assert manager.state is SessionState.LOGGED_IN
+
+
+async def test_proactive_refresh_failing_on_the_server_still_uses_a_valid_token(
+    manager: SessionManager, client: FakeClient, clock: FakeClock
+) -> None:
+    await manager.login("ada@example.com", "right")
+    clock.now += 560  # refresh due, token still valid for 40 s
+    client.refresh_failure = ServerError("The server failed.", status=503)
+    token = await manager.with_customer(lambda t: _whoami(client, t))
+    client.check(token)
+    assert manager.state is SessionState.LOGGED_IN

@@ -143,7 +143,11 @@ class SessionManager:
         self._anonymous_session_id: str | None = None
         self._anonymous_lock = asyncio.Lock()
         self._customer: _CustomerSession | None = None
-        self._customer_refresh: asyncio.Task[_CustomerSession] | None = None
+        # The refresh in flight and the session it renews: only callers holding that same
+        # session may join it (a refresh of a replaced session must not serve the new one).
+        self._customer_refresh: tuple[_CustomerSession, asyncio.Task[_CustomerSession]] | None = (
+            None
+        )
         # Bumped whenever the customer session is replaced or ended, so a refresh that was in
         # flight at that moment cannot resurrect the old session.
         self._generation = 0
@@ -286,7 +290,7 @@ class SessionManager:
     async def _proactive_refresh(self, session: _CustomerSession) -> _CustomerSession:
         try:
             return await self._refresh_customer(stale=session, ending_session=False)
-        except TransportError:
+        except _TRANSIENT_ERRORS:
             if self._clock() < session.lease.expires_at:
                 return session  # still valid: let the call try rather than fail on the refresh
             raise
@@ -302,12 +306,13 @@ class SessionManager:
         current = self._require_customer()
         if current is not stale:
             return current  # someone else refreshed (or logged in) meanwhile
-        task = self._customer_refresh
-        if task is None:
+        if self._customer_refresh is not None and self._customer_refresh[0] is stale:
+            task = self._customer_refresh[1]
+        else:
             task = asyncio.create_task(self._run_customer_refresh(stale))
             # Retrieve the outcome even if every awaiting caller was cancelled meanwhile.
             task.add_done_callback(_consume_outcome)
-            self._customer_refresh = task
+            self._customer_refresh = (stale, task)
         try:
             # shield: a cancelled caller must not cancel the refresh the others are awaiting.
             return await asyncio.shield(task)
@@ -348,7 +353,8 @@ class SessionManager:
                 await self._save(session)
             return session
         finally:
-            self._customer_refresh = None
+            if self._customer_refresh is not None and self._customer_refresh[0] is stale:
+                self._customer_refresh = None
 
     def _lease_for(self, token: AnyCustomerToken) -> _Lease:
         return _Lease.issue(
@@ -493,9 +499,8 @@ class SessionManager:
 
     async def aclose(self) -> None:
         """Stop any refresh in flight and close the API client."""
-        task = self._customer_refresh
-        if task is not None:
-            task.cancel()
+        if self._customer_refresh is not None:
+            self._customer_refresh[1].cancel()
         await self._client.aclose()
 
     # -- token store -----------------------------------------------------------------------
