@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from session_harness import DEMO_EMAIL, DEMO_PASSWORD, HarnessFactory, Target, echo
 from session_keyrings import InMemoryKeyring
@@ -169,3 +170,45 @@ async def test_opt_in_logs_in_and_deletion_logs_out(
     assert await h.store.load(h.manager.environment_key) is None
     with pytest.raises(UnauthorizedError):
         await h.manager.login(email, password)
+
+
+async def test_social_login_keeps_the_guest_session(
+    make_harness: HarnessFactory, fresh_tenant: Target
+) -> None:
+    h = await make_harness(fresh_tenant)
+    await h.manager.with_anonymous(echo)
+    guest_session = h.manager.session_id
+    assert guest_session
+    email = f"ada-{uuid.uuid4().hex[:8]}@example.com"
+    redirect_uri = "http://127.0.0.1/callback"
+    async with httpx.AsyncClient(base_url=fresh_tenant.base_url) as http:
+        response = await http.get(
+            "/_sandbox/social/authorize",
+            params={"tenant": fresh_tenant.tenant, "email": email, "redirect_uri": redirect_uri},
+        )
+    response.raise_for_status()
+    await h.manager.social_login(response.json()["code"], redirect_uri)
+    assert h.manager.state is SessionState.LOGGED_IN
+    assert h.manager.customer_email == email
+    assert h.events == [LoggedIn(email)]
+    assert h.manager.saas_token
+    assert await h.profile_email() == email
+    # The server tied the customer token to the guest's session (the cart survives login).
+    validation = await h.manager.with_customer(h.client.validate_token)
+    assert validation.session_id == guest_session
+    assert h.manager.session_id == guest_session
+
+
+async def test_a_broken_keyring_costs_remember_me_not_the_login(
+    make_harness: HarnessFactory, sandbox: Target, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The autouse fixture installed keyring's fail backend: every keyring call raises.
+    h = await make_harness(sandbox, KeyringTokenStore())
+    await h.manager.login(DEMO_EMAIL, DEMO_PASSWORD, remember=True)
+    assert h.manager.state is SessionState.LOGGED_IN
+    assert "cannot remember the session" in caplog.text
+    assert await h.manager.resume() is True  # already logged in
+    other = await make_harness(sandbox, KeyringTokenStore())
+    assert await other.manager.resume() is False
+    await h.manager.logout()  # clearing fails too, quietly
+    assert h.manager.state is SessionState.ANONYMOUS

@@ -377,3 +377,22 @@ async def test_proactive_refresh_failing_on_the_server_still_uses_a_valid_token(
     token = await manager.with_customer(lambda t: _whoami(client, t))
     client.check(token)
     assert manager.state is SessionState.LOGGED_IN
+
+
+async def test_listeners_can_unsubscribe_and_a_failing_one_breaks_nothing(
+    manager: SessionManager, events: list[SessionEvent], caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(event: SessionEvent) -> None:
+        raise RuntimeError("listener bug")
+
+    manager.subscribe(broken)
+    later: list[SessionEvent] = []
+    unsubscribe = manager.subscribe(later.append)
+    await manager.login("ada@example.com", "right")
+    unsubscribe()
+    unsubscribe()  # idempotent
+    await manager.logout()
+    assert events == [LoggedIn("ada@example.com"), LoggedOut(LogoutReason.USER)]
+    assert later == [LoggedIn("ada@example.com")]
+    assert "listener bug" in caplog.text
+    assert manager.state is SessionState.ANONYMOUS
