@@ -212,3 +212,24 @@ async def test_a_broken_keyring_costs_remember_me_not_the_login(
     assert await other.manager.resume() is False
     await h.manager.logout()  # clearing fails too, quietly
     assert h.manager.state is SessionState.ANONYMOUS
+
+
+async def test_a_long_running_app_keeps_the_session_past_the_refresh_token_lifetime(
+    make_harness: HarnessFactory, sandbox: Target, tmp_path: Path
+) -> None:
+    # Emporix lifetimes: 30-day access token, 24-hour refresh token. The manager renews ahead of
+    # the refresh token's expiry, so the session (and "remember me") outlives the first one.
+    h = await make_harness(sandbox, FileTokenStore(tmp_path / "sessions.json"))
+    await h.manager.login(DEMO_EMAIL, DEMO_PASSWORD, remember=True)
+    first = await h.store.load(h.manager.environment_key)
+    for _ in range(2):
+        await h.clock.advance(80_000)  # inside the 2.4 h margin of the 86399 s refresh token
+        assert await h.profile_email() == DEMO_EMAIL
+    assert len(h.calls("refreshauthtoken")) == 2
+    latest = await h.store.load(h.manager.environment_key)
+    assert first is not None
+    assert latest is not None
+    assert latest.refresh_expires_at > first.refresh_expires_at + 150_000
+    # A restart after those 44 hours still resumes.
+    later = await make_harness(sandbox, FileTokenStore(tmp_path / "sessions.json"))
+    assert await later.manager.resume() is True
