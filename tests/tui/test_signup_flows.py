@@ -238,6 +238,8 @@ async def test_signup_then_activation_logs_in(
         screen = await open_signup(pilot)
         fill_valid_form(screen, email)
         screen.query_one("#signup-title", Select).value = "MS"
+        screen.query_one("#signup-language", Select).value = "en"
+        screen.query_one("#signup-currency", Select).value = "GBP"
         screen.query_one("#signup-phone", Input).value = "+44 20 7946 0000"
         screen.query_one("#signup-street", Input).value = "St James's Square"
         screen.query_one("#signup-street-number", Input).value = "12"
@@ -274,3 +276,25 @@ async def test_signup_then_activation_logs_in(
         assert me.contact_email == email
         assert me.first_name == "Ada"
         assert me.title == "MS"
+        assert me.preferred_language == "en"
+        assert me.preferred_currency == "GBP"
+        addresses = await app.session.with_customer(
+            lambda token: app.session.client.list_addresses(token)
+        )
+        assert [(a.contact_name, a.city, a.country) for a in addresses] == [
+            ("Ada Lovelace", "London", "GB")
+        ]
+
+
+async def test_an_overlong_password_is_not_truncated(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 50)) as pilot:
+        screen = await open_signup(pilot)
+        password = screen.query_one("#signup-password", Input)
+        password.focus()
+        password.post_message(events.Paste("p" * 200))
+        await pilot.pause()
+        assert len(password.value) == 200
+        assert field(pilot, "signup-password-field").error == (
+            "Use at most 128 characters (200 now)."
+        )

@@ -27,7 +27,10 @@ from accountdesk.tui.widgets.token_input import TokenInput
 # The same words whether or not the address has an account (OWASP: no account enumeration).
 RESET_REQUESTED = "If an account exists for that address, we've sent a reset code."
 
-RESET_DONE_MESSAGE = "Your password has been changed. Log in with the new password."
+RESET_DONE_MESSAGE = (
+    "Your password has been changed and every other session was logged out. "
+    "Log in with the new password."
+)
 
 _INVALID_CODE = (
     "This code is not valid: it may have expired or been used already. Request a new one."

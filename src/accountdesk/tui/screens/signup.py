@@ -31,6 +31,25 @@ from accountdesk.tui.widgets.form_field import FormField, FormStatus, failure_me
 from accountdesk.tui.widgets.password_strength import PasswordInput, PasswordStrength
 
 _TITLES = (("Mr", "MR"), ("Ms", "MS"), ("Mrs", "MRS"), ("Dr", "DR"))
+# ISO 639-1 language and ISO 4217 currency codes, as the API stores them.
+_LANGUAGES = (
+    ("English (en)", "en"),
+    ("German (de)", "de"),
+    ("French (fr)", "fr"),
+    ("Spanish (es)", "es"),
+    ("Italian (it)", "it"),
+    ("Dutch (nl)", "nl"),
+    ("Polish (pl)", "pl"),
+)
+_CURRENCIES = (
+    ("Euro (EUR)", "EUR"),
+    ("US dollar (USD)", "USD"),
+    ("Pound sterling (GBP)", "GBP"),
+    ("Swiss franc (CHF)", "CHF"),
+    ("Polish złoty (PLN)", "PLN"),
+    ("Swedish krona (SEK)", "SEK"),
+    ("Danish krone (DKK)", "DKK"),
+)
 
 _DUPLICATE_EMAIL = (
     "An account with this email already exists. Log in instead, or use "
@@ -47,6 +66,8 @@ _FIELD_FOR_PATH = {
     "customerDetails.lastName": "signup-last-name-field",
     "customerDetails.contactPhone": "signup-phone-field",
     "customerDetails.company": "signup-company-field",
+    # preferredLanguage / preferredCurrency come from fixed lists; a complaint about them goes
+    # to the form-level message.
     "customerDetails.contactEmail": "signup-email-field",
     "customerAddress.contactName": "signup-contact-name-field",
     "customerAddress.street": "signup-street-field",
@@ -143,6 +164,13 @@ class SignUpScreen(AccountDeskScreen):
                     "Phone", Input(id="signup-phone", type="text"), id="signup-phone-field"
                 )
                 yield FormField("Company", Input(id="signup-company"), id="signup-company-field")
+            with Horizontal(classes="form-row"):
+                with Vertical(classes="select-field"):
+                    yield Label("Preferred language", classes="form-field--label")
+                    yield Select(_LANGUAGES, prompt="(none)", id="signup-language")
+                with Vertical(classes="select-field"):
+                    yield Label("Preferred currency", classes="form-field--label")
+                    yield Select(_CURRENCIES, prompt="(none)", id="signup-currency")
             yield Static("First address (optional)", classes="form-section")
             yield FormField(
                 "Contact name",
@@ -253,7 +281,10 @@ class SignUpScreen(AccountDeskScreen):
         def text(field_id: str) -> str | None:
             return self._field(field_id).value.strip() or None
 
-        title = self.query_one("#signup-title", Select).value
+        def choice(select_id: str) -> str | None:
+            value = self.query_one(f"#{select_id}", Select).value
+            return value if isinstance(value, str) else None
+
         first_name, last_name = text("signup-first-name-field"), text("signup-last-name-field")
         address = None
         if address_given:
@@ -270,11 +301,13 @@ class SignUpScreen(AccountDeskScreen):
             email=normalized_email(self._field("signup-email-field").value),
             password=self._field("signup-password-field").value,
             customer_details=CustomerDetails(
-                title=title if isinstance(title, str) else None,
+                title=choice("signup-title"),
                 first_name=first_name,
                 last_name=last_name,
                 contact_phone=text("signup-phone-field"),
                 company=text("signup-company-field"),
+                preferred_language=choice("signup-language"),
+                preferred_currency=choice("signup-currency"),
             ),
             customer_address=address,
         )

@@ -219,8 +219,9 @@ class FormStatus(Static):
 def failure_message(error: Exception, base_url: str | None) -> str:
     """The sentence a form shows for a failed request that no single field explains."""
     if isinstance(error, TransportError):
-        host = urlsplit(base_url).netloc if base_url else "the server"
-        return f"Can't reach the server at {host}. Check your connection and try again."
+        host = urlsplit(base_url).netloc if base_url else ""
+        where = f"the server at {host}" if host else "the server"
+        return f"Can't reach {where}. Check your connection and try again."
     if isinstance(error, RateLimitedError):
         if error.retry_after is None:
             return "Too many attempts. Wait a few minutes, then try again."

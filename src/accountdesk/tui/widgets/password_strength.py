@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from accountdesk.tui.validation import PASSWORD_MAX_LENGTH, PasswordAssessment, assess_password
+from accountdesk.tui.validation import PasswordAssessment, assess_password
 
 
 class PasswordInput(Input):
@@ -30,16 +30,9 @@ class PasswordInput(Input):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        # max_length one over the limit so the "at most 128" message can show instead of a
-        # silent truncation of a pasted password.
-        super().__init__(
-            value,
-            placeholder,
-            password=True,
-            max_length=PASSWORD_MAX_LENGTH + 1,
-            id=id,
-            classes=classes,
-        )
+        # No max_length: a pasted password is never truncated (ASVS 6.2.9); an over-long one
+        # gets the "at most 128 characters" message instead.
+        super().__init__(value, placeholder, password=True, id=id, classes=classes)
 
     def action_toggle_reveal(self) -> None:
         self.password = not self.password
