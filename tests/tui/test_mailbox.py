@@ -11,6 +11,7 @@ from shell_helpers import (
     create_active_customer,
     environment_for,
     latest_mail,
+    wait_mode,
     wait_ready,
     wait_until,
 )
@@ -18,6 +19,7 @@ from textual.widgets import DataTable, Input
 
 from accountdesk.api import CustomerApiClient, CustomerSignup
 from accountdesk.tui.app import AccountDeskApp
+from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.activation import ActivationScreen
 from accountdesk.tui.screens.forgot_password import ResetPasswordScreen
 from accountdesk.tui.screens.mailbox import MailboxScreen
@@ -164,3 +166,24 @@ async def test_mailbox_is_not_offered_for_a_real_tenant(make_app: MakeApp) -> No
         await pilot.press("f3")
         await pilot.pause()
         assert not isinstance(app.screen, MailboxScreen)
+
+
+async def test_activating_another_customer_from_the_mailbox_replaces_the_account_screens(
+    make_app: MakeApp, fresh_tenant: Any
+) -> None:
+    pending, active = await seed_mailbox(fresh_tenant)
+    app = make_app(environment=environment_for(fresh_tenant))
+    async with app.run_test(size=(110, 34)) as pilot:
+        await wait_ready(pilot, app)
+        await app.session.login(active, CUSTOMER_PASSWORD)
+        await wait_mode(pilot, app, "account")
+        screen = await open_mailbox(pilot, app, rows=3)
+        screen.query_one("#mailbox-list", DataTable).move_cursor(row=2)
+        await pilot.pause()
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ActivationScreen), what="activation")
+        await pilot.click("#activation-submit-button")
+        await wait_until(pilot, lambda: app.customer_email == pending, what="the new customer")
+        await wait_mode(pilot, app, "account")
+        # A fresh stack: no mailbox or activation screen of the previous customer left.
+        assert [type(s) for s in app.screen_stack] == [AccountScreen]

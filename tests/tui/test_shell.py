@@ -268,3 +268,22 @@ async def test_a_session_not_remembered_does_not_resume(make_app: MakeApp) -> No
 
 async def _echo(token: str) -> str:
     return token
+
+
+async def test_closing_the_expiry_login_without_logging_in_returns_to_auth(
+    make_app: MakeApp, fresh_tenant: Any
+) -> None:
+    email = f"giveup-{uuid.uuid4().hex[:6]}@example.com"
+    await create_active_customer(fresh_tenant, email)
+    app = make_app(environment=environment_for(fresh_tenant))
+    async with app.run_test(size=(110, 34)) as pilot:
+        await log_in(pilot, app, email, CUSTOMER_PASSWORD)
+        await advance_sandbox_clock(fresh_tenant.base_url, 2_592_000 + 86_400 + 60)
+        await pilot.press("r")  # the account screen reloads the profile
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), what="re-login")
+        assert app.screen_stack[-2].__class__ is AccountScreen
+        app.screen.dismiss()
+        await wait_mode(pilot, app, "auth")
+        assert isinstance(app.screen, LoginScreen)
+        assert app.screen.reason is None
+        assert len(app.screen_stack) == 1

@@ -43,6 +43,7 @@ from accountdesk.tui.widgets.api_log import ApiLogPanel
 SESSION_EXPIRED_REASON = "Your session expired. Log in again to continue."
 AUTH_MODE = "auth"
 ACCOUNT_MODE = "account"
+_TRANSIT_MODE = "transit"
 _MODE_ROOTS: dict[str, Callable[[], Screen[object]]] = {
     AUTH_MODE: LoginScreen,
     ACCOUNT_MODE: AccountScreen,
@@ -234,15 +235,19 @@ class AccountDeskApp(App[int]):
     async def _route_session_event(self, message: SessionEventReceived) -> None:
         event = message.event
         if isinstance(event, LoggedIn):
-            self.customer_email = event.email
-            previous = self._reauthenticating
+            previous = self._reauthenticating if self._expired_pending else self.customer_email
+            self._expired_pending = False
             self._reauthenticating = None
-            if self._expired_pending and previous == event.email:
-                # The re-login screen dismisses itself: the user is back on the unsaved screen.
-                self._expired_pending = False
+            self.customer_email = event.email
+            if (
+                self.current_mode == ACCOUNT_MODE
+                and previous is not None
+                and previous == event.email
+            ):
+                # The same customer again (the re-login screen dismisses itself): the user is
+                # back on the screen with the unsaved input.
                 self.refresh_bindings()
                 return
-            self._expired_pending = False
             await self._show_fresh_mode(ACCOUNT_MODE)
         elif isinstance(event, LoggedOut):
             previous_email = self.customer_email
@@ -265,22 +270,43 @@ class AccountDeskApp(App[int]):
             return
         self._expired_pending = True
         self._reauthenticating = email
-        self.push_screen(LoginScreen(reason=SESSION_EXPIRED_REASON, resume_in_place=True))
+        self.push_screen(
+            LoginScreen(reason=SESSION_EXPIRED_REASON, resume_in_place=True),
+            self._reauthentication_closed,
+        )
+
+    async def _reauthentication_closed(self, _result: object | None) -> None:
+        if self._session is not None and self._session.state is SessionState.LOGGED_IN:
+            return
+        # Closed without logging in: the screens underneath belong to a session that is gone.
+        self._expired_pending = False
+        self._reauthenticating = None
+        await self._show_fresh_mode(AUTH_MODE)
 
     async def _show_fresh_mode(self, mode: str) -> None:
-        """Switch to a new stack for ``mode`` and drop the other one.
+        """Show a new stack for ``mode`` and drop the other one.
 
         Dropping the auth stack after login discards typed passwords; dropping the account
-        stack after logout discards the previous customer's data.
+        stack discards the previous customer's data (also when another customer logs in
+        while the account mode is shown, e.g. by activating an account from the mailbox).
         """
-        if self.current_mode != mode:
-            await self.remove_mode(mode)
-            self.add_mode(mode, _MODE_ROOTS[mode])
-            await self.switch_mode(mode)
+        in_transit = self.current_mode == mode
+        if in_transit:
+            # The shown stack cannot be removed: stand on a blank screen meanwhile (not the
+            # other mode's root, whose widgets would be mounted only to be torn down at once).
+            self.add_mode(_TRANSIT_MODE, Screen)
+            await self.switch_mode(_TRANSIT_MODE)
+        await self._reset_mode(mode)
+        await self.switch_mode(mode)
+        if in_transit:
+            await self.remove_mode(_TRANSIT_MODE)
         for other in _MODE_ROOTS:
             if other != mode:
-                await self.remove_mode(other)
-                self.add_mode(other, _MODE_ROOTS[other])
+                await self._reset_mode(other)
+
+    async def _reset_mode(self, mode: str) -> None:
+        await self.remove_mode(mode)
+        self.add_mode(mode, _MODE_ROOTS[mode])
 
     # -- actions ---------------------------------------------------------------------------
 

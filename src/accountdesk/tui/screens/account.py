@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
 from accountdesk.api import Address, ApiError, Customer, TransportError
-from accountdesk.session import SessionExpiredError
+from accountdesk.session import NotLoggedInError, SessionExpiredError
 from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
 from accountdesk.tui.screens.base import AccountDeskScreen
 
@@ -83,8 +83,8 @@ class AccountScreen(AccountDeskScreen):
             customer = await session.with_customer(
                 lambda token: session.client.get_profile(token, expand_addresses=True)
             )
-        except SessionExpiredError:
-            # The app pushes the login screen; the old details stay visible underneath.
+        except (SessionExpiredError, NotLoggedInError):
+            # The app shows the login screen; the old details stay visible underneath.
             return
         except BackendNotReadyError as problem:
             error.update(problem.message)
