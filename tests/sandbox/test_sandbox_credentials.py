@@ -266,3 +266,54 @@ async def test_email_change_token_expires(api: Harness) -> None:
         json={"token": token},
     )
     assert late.status_code == 400
+
+
+async def test_guessing_the_current_password_is_throttled(api: Harness) -> None:
+    email = unique_email()
+    access = await api.customer(email)
+    for _ in range(5):
+        wrong = await api.call(
+            "POST",
+            "/password/change",
+            access,
+            json={"currentPassword": "Wrong-Password-1", "newPassword": NEW_PASSWORD},
+        )
+        assert wrong.status_code == 400
+    locked = await api.call(
+        "POST",
+        "/password/change",
+        access,
+        json={"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD},
+    )
+    assert locked.status_code == 429
+    assert locked.headers["Retry-After"] == "30"
+    # The lock is the login lock of the address: guesses here and at /login add up.
+    assert (await api.login(email, PASSWORD)).status_code == 429
+    email_change = await api.call(
+        "POST",
+        "/me/accounts/internal/email/change",
+        access,
+        json={"email": email, "password": PASSWORD, "newEmail": unique_email()},
+    )
+    assert email_change.status_code == 429
+    await api.advance(31)
+    done = await api.call(
+        "POST",
+        "/password/change",
+        access,
+        json={"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD},
+    )
+    assert done.status_code == 204
+
+
+async def test_password_change_does_not_bump_the_profile_version(api: Harness) -> None:
+    access = await api.customer()
+    before = (await api.call("GET", "/me", access)).json()["metadata"]["version"]
+    await api.call(
+        "POST",
+        "/password/change",
+        access,
+        json={"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD},
+    )
+    after = (await api.call("GET", "/me", access)).json()["metadata"]["version"]
+    assert after == before

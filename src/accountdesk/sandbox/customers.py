@@ -141,8 +141,11 @@ def save_profile(
     return int(row[0])
 
 
+_ACCOUNT_COLUMNS = {"login_email", "provider_id", "social_email"}
+
+
 def update_columns(conn: sqlite3.Connection, customer: CustomerRecord, **columns: Any) -> None:
-    """Update account columns (login email, password, activation, ...) and bump the version."""
+    """Update account columns (login email, password, activation, login time)."""
     allowed = {
         "login_email",
         "password_hash",
@@ -155,7 +158,9 @@ def update_columns(conn: sqlite3.Connection, customer: CustomerRecord, **columns
     if not set(names) <= allowed:
         raise ValueError(f"not an account column: {set(names) - allowed}")
     assignments = ", ".join(f"{name} = ?" for name in names)
-    bump = "" if names == ["last_login"] else ", version = version + 1"
+    # metadata.version versions the Customer representation: only changes visible in it
+    # (the `accounts` list) count, not a new password, an activation or a login time.
+    bump = ", version = version + 1" if set(names) & _ACCOUNT_COLUMNS else ""
     conn.execute(
         f"UPDATE customers SET {assignments}{bump} WHERE tenant = ? AND id = ?",  # noqa: S608
         (*[columns[name] for name in names], customer.tenant, customer.id),

@@ -31,15 +31,6 @@ def invalid_credentials() -> ApiProblem:
     return ApiProblem(401, "invalid_credentials", "Invalid email or password.")
 
 
-def too_many_attempts(retry_after: int) -> ApiProblem:
-    return ApiProblem(
-        429,
-        "too_many_requests",
-        f"Too many failed login attempts. Try again in {retry_after} seconds.",
-        headers={"Retry-After": str(retry_after)},
-    )
-
-
 @router.post("/login", operation_id="POST-customer-authenticate-customer")
 def login(
     principal: AnyPrincipal, sandbox: SandboxDep, body: PasswordAuthenticationIn
@@ -49,7 +40,7 @@ def login(
         require_tenant(conn, principal.tenant)
         locked_for = throttle.retry_after(conn, principal.tenant, email_key, sandbox.clock.now())
         if locked_for is not None:
-            raise too_many_attempts(locked_for)
+            raise throttle.too_many_attempts(locked_for)
         customer = find_by_login_email(conn, principal.tenant, email_key)
     # argon2 runs outside the database lock; unknown emails verify against a dummy hash so
     # both failures take the same time.

@@ -7,8 +7,9 @@ from fastapi.responses import Response
 
 from accountdesk.sandbox import outbox, throttle
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
-from accountdesk.sandbox.context import SandboxDep, require_tenant
+from accountdesk.sandbox.context import Sandbox, SandboxDep, require_tenant
 from accountdesk.sandbox.customers import (
+    CustomerRecord,
     find_by_login_email,
     get_customer,
     normalise_email,
@@ -32,8 +33,32 @@ from accountdesk.sandbox.validation import check_email, check_password, require_
 router = APIRouter(prefix="/customer/{tenant}", tags=["Credentials"])
 
 
-def _wrong_password(field: str) -> Exception:
-    return invalid_field(field, "The password is not correct.")
+def check_current_password(
+    sandbox: Sandbox, customer: CustomerRecord, password: str, field: str
+) -> None:
+    """Verify the password a logged-in customer re-enters.
+
+    Failures count towards the same per-address lock as /login: a stolen access token must not
+    become a way to guess the password without limits.
+    """
+    if customer.login_email is None:
+        raise invalid_field(field, "This account has no email and password login.")
+    with sandbox.db.transaction() as conn:
+        locked_for = throttle.retry_after(
+            conn, customer.tenant, customer.login_email, sandbox.clock.now()
+        )
+    if locked_for is not None:
+        raise throttle.too_many_attempts(locked_for)
+    if not verify_password(customer.password_hash, password):
+        with sandbox.db.transaction() as conn:
+            throttle.record_failure(
+                conn,
+                customer.tenant,
+                customer.login_email,
+                sandbox.clock.now(),
+                sandbox.settings.throttle,
+            )
+        raise invalid_field(field, "The password is not correct.")
 
 
 @router.post(
@@ -54,8 +79,7 @@ def request_email_change(
         raise invalid_field("email", "This account has no email and password login.")
     if normalise_email(current) != customer.login_email:
         raise invalid_field("email", "This is not the email address you log in with.")
-    if not verify_password(customer.password_hash, password):
-        raise _wrong_password("password")
+    check_current_password(sandbox, customer, password, "password")
     if new_email == customer.login_email:
         raise invalid_field("newEmail", "The new email address is the current one.")
     now = sandbox.clock.now()
@@ -186,13 +210,11 @@ def change_password(
     with sandbox.db.transaction() as conn:
         tenant = require_tenant(conn, principal.tenant)
         customer = load_customer(conn, principal)
-    if customer.login_email is None:
-        raise invalid_field("currentPassword", "This account has no password yet.")
-    if not verify_password(customer.password_hash, body.current_password):
-        raise _wrong_password("currentPassword")
+    check_current_password(sandbox, customer, body.current_password, "currentPassword")
     check_password("newPassword", body.new_password, tenant)
     password_hash = hash_password(body.new_password)
     now = sandbox.clock.now()
+    assert customer.login_email is not None  # checked with the current password
     with sandbox.db.transaction() as conn:
         update_columns(conn, customer, password_hash=password_hash)
         revoke_customer_tokens(

@@ -9,7 +9,18 @@ from __future__ import annotations
 import math
 import sqlite3
 
+from accountdesk.sandbox.errors import ApiProblem
 from accountdesk.sandbox.settings import ThrottlePolicy
+
+
+def too_many_attempts(retry_after: int) -> ApiProblem:
+    """429 with `Retry-After`, the answer while an address is locked."""
+    return ApiProblem(
+        429,
+        "too_many_requests",
+        f"Too many failed attempts. Try again in {retry_after} seconds.",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 def retry_after(conn: sqlite3.Connection, tenant: str, email: str, now: float) -> int | None:
