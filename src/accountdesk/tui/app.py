@@ -65,12 +65,54 @@ class AccountDeskApp(App[int]):
     MODES: ClassVar[dict[str, str | Callable[[], Screen[object]]]] = dict(_MODE_ROOTS)
     COMMANDS = App.COMMANDS | {BoundActionsProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "toggle_api_log", "API log", id="toggle-api-log", priority=True),
-        Binding("ctrl+t", "toggle_dark", "Light/dark", id="toggle-theme", priority=True),
-        Binding("f3", "open_mailbox", "Mailbox", id="open-mailbox", priority=True),
-        Binding("ctrl+l", "logout", "Log out", id="logout", priority=True),
-        Binding("ctrl+r", "reconnect", "Reconnect", id="reconnect", show=False, priority=True),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding(
+            "f2",
+            "toggle_api_log",
+            "API log",
+            tooltip="Show or hide every API request of this session, bodies redacted.",
+            id="toggle-api-log",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+t",
+            "toggle_dark",
+            "Light/dark",
+            tooltip="Switch between the light and the dark theme.",
+            id="toggle-theme",
+            priority=True,
+        ),
+        Binding(
+            "f3",
+            "open_mailbox",
+            "Mailbox",
+            tooltip="Open the sandbox mailbox: the emails the sandbox sent.",
+            id="open-mailbox",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+l",
+            "logout",
+            "Log out",
+            tooltip="End the session on the server and forget it on this device.",
+            id="logout",
+            priority=True,
+        ),
+        Binding(
+            "f5",
+            "reconnect",
+            "Reconnect",
+            tooltip="Try to reach the server (or start the sandbox) again.",
+            id="reconnect",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            tooltip="Quit Account Desk (the embedded sandbox stops too).",
+            id="quit",
+            priority=True,
+        ),
     ]
 
     backend_state: reactive[BackendState] = reactive[BackendState]("connecting")
@@ -110,7 +152,7 @@ class AccountDeskApp(App[int]):
     def session(self) -> SessionManager:
         if self._session is None:
             if self.backend_state == "failed":
-                raise BackendNotReadyError("Not connected. Press ctrl+r to try again.")
+                raise BackendNotReadyError("Not connected. Press F5 to try again.")
             raise BackendNotReadyError()
         return self._session
 
@@ -202,7 +244,7 @@ class AccountDeskApp(App[int]):
         except TransportError as error:
             self.backend_state = "failed"
             self.notify(
-                f"Can't reach {self.base_url}: {error.message}",
+                f"Can't reach {self.base_url}: {error.message}. Press F5 to try again.",
                 title="Not connected",
                 severity="error",
                 markup=False,

@@ -1,4 +1,4 @@
-"""The command palette lists every key-bound action of the current screen and the app.
+"""The command palette lists every Account Desk key binding of the current screen and the app.
 
 Deriving the commands from the live bindings (rather than a second hand-kept list) means a
 new screen's actions appear in the palette as soon as it declares its BINDINGS.
@@ -26,7 +26,9 @@ class BoundActionsProvider(Provider):
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             node = active.node
-            if not active.enabled or not binding.description:
+            # Our bindings all carry an id (remappable); Textual's plumbing (tab focus,
+            # copy) does not, and the system commands provider lists the rest.
+            if not active.enabled or not binding.description or not binding.id:
                 continue
             # Widget-level bindings (cursor moves in an Input) are not palette material.
             if not isinstance(node, App | Screen) or binding.action in _SYSTEM_ACTIONS:

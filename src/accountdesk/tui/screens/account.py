@@ -50,7 +50,13 @@ class AccountScreen(AccountDeskScreen):
     TITLE = "Account Desk"
     SUB_TITLE = "Your account"
     BINDINGS = [
-        Binding("r", "refresh_profile", "Refresh", id="account-refresh"),
+        Binding(
+            "r",
+            "refresh_profile",
+            "Refresh",
+            tooltip="Load your account details from the server again.",
+            id="account-refresh",
+        ),
     ]
 
     card = getters.query_one("#account-card", Vertical)

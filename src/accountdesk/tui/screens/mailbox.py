@@ -123,13 +123,41 @@ class MailboxScreen(AccountDeskScreen):
     TITLE = "Account Desk"
     SUB_TITLE = "Sandbox mailbox"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="mailbox-back"),
-        Binding("r", "refresh_mailbox", "Refresh", id="mailbox-refresh"),
-        Binding("c", "continue_flow", "Continue", id="mailbox-continue"),
-        Binding("t", "toggle_token", "Show token", id="mailbox-show-token"),
+        Binding(
+            "escape", "app.pop_screen", "Back", tooltip="Close the mailbox.", id="mailbox-back"
+        ),
+        Binding("r", "refresh_mailbox", "Refresh", tooltip="Fetch new mail.", id="mailbox-refresh"),
+        Binding(
+            "c",
+            "continue_flow",
+            "Continue",
+            tooltip="Continue the flow this email belongs to, with its token filled in.",
+            id="mailbox-continue",
+        ),
+        Binding(
+            "t",
+            "toggle_token",
+            "Show token",
+            tooltip="Show or hide the token in the message body.",
+            id="mailbox-show-token",
+        ),
         # Listed in the command palette; the footer has no room for every key.
-        Binding("y", "copy_token", "Copy token", id="mailbox-copy-token", show=False),
-        Binding("x", "empty_mailbox", "Empty mailbox", id="mailbox-empty", show=False),
+        Binding(
+            "y",
+            "copy_token",
+            "Copy token",
+            tooltip="Copy the message's token to the clipboard.",
+            id="mailbox-copy-token",
+            show=False,
+        ),
+        Binding(
+            "x",
+            "empty_mailbox",
+            "Empty mailbox",
+            tooltip="Delete every message in the sandbox mailbox.",
+            id="mailbox-empty",
+            show=False,
+        ),
     ]
 
     table = getters.query_one("#mailbox-list", DataTable)
