@@ -16,6 +16,7 @@ import pytest
 from shell_helpers import DEMO_EMAIL, DEMO_PASSWORD, wait_mode, wait_ready, wait_until
 from textual.widgets import Label
 
+from accountdesk.api import TransportError
 from accountdesk.session import Environment
 from accountdesk.tui import embedded_sandbox
 from accountdesk.tui.app import AccountDeskApp
@@ -151,3 +152,26 @@ async def test_stop_is_idempotent(tmp_path: Path) -> None:
     await sandbox.stop()
     await asyncio.sleep(0)
     assert not process_alive(pid)
+
+
+async def test_f5_restarts_a_crashed_sandbox(make_app: MakeApp) -> None:
+    app = make_app(environment=EMBEDDED)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await wait_ready(pilot, app)
+        first_pid = app.sandbox_pid
+        assert first_pid is not None
+        os.kill(first_pid, signal.SIGKILL)
+        assert wait_gone(first_pid)
+
+        # The next request finds nobody home: the status line says so, the app carries on.
+        with pytest.raises(TransportError):
+            await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)
+        await pilot.pause()
+        assert app.backend_state == "failed"
+        assert app.check_action("reconnect", ()) is True
+
+        await pilot.press("f5")
+        await wait_ready(pilot, app)
+        assert app.sandbox_pid not in (None, first_pid)
+        await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)
+        await wait_mode(pilot, app, "account")

@@ -194,6 +194,10 @@ class AccountDeskApp(App[int]):
             base_url = await self._start_sandbox()
             if base_url is None:
                 return
+        if self._session is not None and self.base_url != base_url:
+            # A restarted sandbox listens on a new port: the old client points nowhere.
+            await self._session.aclose()
+            self._session = None
         if self._session is None:
             store = self._token_store
             notice = self._initial_store_notice
@@ -261,7 +265,10 @@ class AccountDeskApp(App[int]):
 
     def _record_api_call(self, event: TraceEvent) -> None:
         self._api_log.append(event)
-        if event.status is not None and self.backend_state == "failed" and self._session:
+        # The status line follows what the last request found out.
+        if event.status is None and self.backend_state == "ready":
+            self.backend_state = "failed"
+        elif event.status is not None and self.backend_state == "failed":
             self.backend_state = "ready"
         for screen in self.screen_stack:
             for panel in screen.query(ApiLogPanel):

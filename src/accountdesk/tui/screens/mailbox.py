@@ -170,6 +170,7 @@ class MailboxScreen(AccountDeskScreen):
         self.messages: list[OutboxMessage] = []
         self.selected: OutboxMessage | None = None
         self.reveal_token = False
+        self.unavailable = False
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="mailbox"):
@@ -219,8 +220,12 @@ class MailboxScreen(AccountDeskScreen):
             messages = await fetch_outbox(base_url, services.environment.tenant)
         except OutboxError as error:
             self.table.border_subtitle = "unavailable"
-            self.notify(error.args[0], severity="error", markup=False)
+            # Polling repeats the failure every few seconds: say it once.
+            if not self.unavailable:
+                self.notify(error.args[0], severity="error", markup=False)
+            self.unavailable = True
             return
+        self.unavailable = False
         self.show_messages(messages)
 
     def show_messages(self, messages: list[OutboxMessage]) -> None:
