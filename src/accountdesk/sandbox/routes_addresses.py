@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -18,9 +19,9 @@ from accountdesk.sandbox.addresses import (
 )
 from accountdesk.sandbox.auth import CustomerPrincipal, Principal
 from accountdesk.sandbox.context import SandboxDep
+from accountdesk.sandbox.current_customer import load_customer
 from accountdesk.sandbox.errors import ApiProblem, conflict, invalid_field
 from accountdesk.sandbox.inputs import address_changes, new_address_data, normalise_tags
-from accountdesk.sandbox.routes_profile import load_customer
 from accountdesk.sandbox.schemas import AddressIn, AddressPatchIn
 
 router = APIRouter(prefix="/customer/{tenant}/me/addresses", tags=["Addresses"])
@@ -29,7 +30,7 @@ AddressId = Annotated[str, Path(alias="addressId", min_length=1)]
 Tags = Annotated[str, Query(min_length=1, description="Comma-separated tags.")]
 
 
-def _find(conn: Any, principal: Principal, address_id: str) -> AddressRecord:
+def _find(conn: sqlite3.Connection, principal: Principal, address_id: str) -> AddressRecord:
     customer = load_customer(conn, principal)
     address = get_address(conn, principal.tenant, customer.id, address_id)
     if address is None:

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from accountdesk.sandbox import outbox, throttle
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
 from accountdesk.sandbox.context import Sandbox, SandboxDep, require_tenant
+from accountdesk.sandbox.current_customer import load_customer
 from accountdesk.sandbox.customers import (
     CustomerRecord,
     find_by_login_email,
@@ -19,7 +20,6 @@ from accountdesk.sandbox.customers import (
 from accountdesk.sandbox.errors import conflict, invalid_field, invalid_token
 from accountdesk.sandbox.mail_tokens import consume_mail_token, issue_mail_token
 from accountdesk.sandbox.passwords import hash_password, verify_password
-from accountdesk.sandbox.routes_profile import load_customer
 from accountdesk.sandbox.schemas import (
     ChangeEmailIn,
     PasswordChangeIn,

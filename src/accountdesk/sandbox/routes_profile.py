@@ -8,20 +8,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from accountdesk.sandbox import outbox
-from accountdesk.sandbox.addresses import list_addresses, render_address
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
 from accountdesk.sandbox.context import SandboxDep, require_tenant
+from accountdesk.sandbox.current_customer import customer_body, load_customer
 from accountdesk.sandbox.customers import (
     ANONYMOUS_PROFILE,
-    CustomerRecord,
     delete_customer,
     find_by_login_email,
-    get_customer,
-    render_customer,
     save_profile,
     update_columns,
 )
-from accountdesk.sandbox.errors import TokenFault, conflict, invalid_field
+from accountdesk.sandbox.errors import conflict, invalid_field
 from accountdesk.sandbox.inputs import check_b2b_rule, profile_changes
 from accountdesk.sandbox.mail_tokens import consume_mail_token, issue_mail_token
 from accountdesk.sandbox.passwords import hash_password
@@ -51,24 +48,6 @@ def merge_patch(target: Any, patch: Any) -> Any:
         else:
             result[key] = merge_patch(result.get(key), value)
     return result
-
-
-def customer_body(conn: Any, customer: CustomerRecord, *, expand_addresses: bool) -> dict[str, Any]:
-    addresses = [
-        render_address(address) for address in list_addresses(conn, customer.tenant, customer.id)
-    ]
-    default = next((address for address in addresses if address["isDefault"]), None)
-    return render_customer(
-        customer, addresses=addresses, default_address=default, expand_addresses=expand_addresses
-    )
-
-
-def load_customer(conn: Any, principal: Any) -> CustomerRecord:
-    customer = get_customer(conn, principal.tenant, principal.customer_id)
-    if customer is None:
-        # The account was deleted while this token was still in a client's hands.
-        raise TokenFault()
-    return customer
 
 
 def _parse_expand(expand: str | None) -> bool:

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from pydantic import ConfigDict, Field
 
 from accountdesk.sandbox import outbox
-from accountdesk.sandbox.context import SandboxDep
+from accountdesk.sandbox.context import Sandbox, SandboxDep
 from accountdesk.sandbox.errors import ApiProblem, conflict, invalid_field
 from accountdesk.sandbox.schemas import TextSafeModel
 from accountdesk.sandbox.tenants import TENANT_NAME, Tenant, create_tenant, get_tenant
@@ -36,7 +36,7 @@ class TenantIn(TextSafeModel):
     password_max_length: int = Field(default=128, alias="passwordMaxLength", ge=1, le=4096)
 
 
-def _require_known_tenant(sandbox: Any, tenant: str) -> None:
+def _require_known_tenant(sandbox: Sandbox, tenant: str) -> None:
     with sandbox.db.transaction() as conn:
         if get_tenant(conn, tenant) is None:
             raise ApiProblem(404, "resource_not_found", f"Tenant '{tenant}' does not exist.")
