@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+import schemathesis
 from sandbox_harness import PASSWORD, Harness, bearer, new_tenant, unique_email
 
 from accountdesk.sandbox import create_app
@@ -148,3 +149,11 @@ async def test_openapi_document_is_served(asgi_client: httpx.AsyncClient) -> Non
     ):
         assert path in paths
     assert "delete" in paths["/customer/{tenant}/me"]
+    # It documents the error bodies it really sends, not FastAPI's 422.
+    login_responses = paths["/customer/{tenant}/login"]["post"]["responses"]
+    assert "422" not in login_responses
+    assert {"400", "401", "429"} <= set(login_responses)
+    # ...and is a valid OpenAPI document.
+    loaded = schemathesis.openapi.from_dict(response.json())
+    operations = [result.ok() for result in loaded.get_all_operations()]  # raises on an error
+    assert len(operations) >= 30

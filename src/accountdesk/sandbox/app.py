@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from accountdesk.sandbox import (
     routes_addresses,
@@ -81,4 +83,28 @@ def create_app(
         routes_idp,
     ):
         app.include_router(module.router)
+    _drop_validation_error_docs(app)
     return app
+
+
+def _drop_validation_error_docs(app: FastAPI) -> None:
+    """FastAPI documents a 422 on every route; this app answers validation errors with 400."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            for item in document.get("paths", {}).values():
+                for operation in item.values():
+                    operation.get("responses", {}).pop("422", None)
+            schemas = document.get("components", {}).get("schemas", {})
+            for name in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(name, None)
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -22,9 +22,12 @@ from accountdesk.sandbox.context import SandboxDep
 from accountdesk.sandbox.current_customer import load_customer
 from accountdesk.sandbox.errors import ApiProblem, conflict, invalid_field
 from accountdesk.sandbox.inputs import address_changes, new_address_data, normalise_tags
+from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.schemas import AddressIn, AddressPatchIn
 
-router = APIRouter(prefix="/customer/{tenant}/me/addresses", tags=["Addresses"])
+router = APIRouter(
+    prefix="/customer/{tenant}/me/addresses", tags=["Addresses"], responses=ERROR_RESPONSES
+)
 
 AddressId = Annotated[str, Path(alias="addressId", min_length=1)]
 Tags = Annotated[str, Query(min_length=1, description="Comma-separated tags.")]

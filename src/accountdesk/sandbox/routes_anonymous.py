@@ -9,11 +9,14 @@ from fastapi import APIRouter, Query
 
 from accountdesk.sandbox.context import SandboxDep, require_tenant
 from accountdesk.sandbox.errors import ApiProblem, field_error
+from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.sessions import anonymous_body
 from accountdesk.sandbox.tokens import find_token, issue_access_only, issue_pair
 
 router = APIRouter(
-    prefix="/customerlogin/auth/anonymous", tags=["Authentication and authorization"]
+    prefix="/customerlogin/auth/anonymous",
+    tags=["Authentication and authorization"],
+    responses=ERROR_RESPONSES,
 )
 
 

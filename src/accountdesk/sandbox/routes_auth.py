@@ -12,6 +12,7 @@ from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
 from accountdesk.sandbox.context import SandboxDep, require_tenant
 from accountdesk.sandbox.customers import find_by_login_email, get_customer, normalise_email
 from accountdesk.sandbox.errors import ApiProblem, TokenFault, field_error
+from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.passwords import verify_password
 from accountdesk.sandbox.schemas import PasswordAuthenticationIn
 from accountdesk.sandbox.sessions import customer_token_body, refresh_body, start_customer_session
@@ -23,7 +24,11 @@ from accountdesk.sandbox.tokens import (
     revoke_token,
 )
 
-router = APIRouter(prefix="/customer/{tenant}", tags=["Authentication and authorization"])
+router = APIRouter(
+    prefix="/customer/{tenant}",
+    tags=["Authentication and authorization"],
+    responses=ERROR_RESPONSES,
+)
 
 
 def invalid_credentials() -> ApiProblem:

@@ -19,6 +19,7 @@ from accountdesk.sandbox.customers import (
 )
 from accountdesk.sandbox.errors import conflict, invalid_field, invalid_token
 from accountdesk.sandbox.mail_tokens import consume_mail_token, issue_mail_token
+from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.passwords import hash_password, verify_password
 from accountdesk.sandbox.schemas import (
     ChangeEmailIn,
@@ -30,7 +31,7 @@ from accountdesk.sandbox.schemas import (
 from accountdesk.sandbox.tokens import revoke_customer_tokens
 from accountdesk.sandbox.validation import check_email, check_password, require_text
 
-router = APIRouter(prefix="/customer/{tenant}", tags=["Credentials"])
+router = APIRouter(prefix="/customer/{tenant}", tags=["Credentials"], responses=ERROR_RESPONSES)
 
 
 def check_current_password(

@@ -10,11 +10,16 @@ from accountdesk.sandbox.auth import AnyPrincipal
 from accountdesk.sandbox.context import SandboxDep
 from accountdesk.sandbox.errors import invalid_field
 from accountdesk.sandbox.idp import federated_customer, redeem_code, verify_subject_token
+from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.secrets_util import random_token
 from accountdesk.sandbox.sessions import start_customer_session
 from accountdesk.sandbox.tokens import CUSTOMER_SCOPES
 
-router = APIRouter(prefix="/customer/{tenant}", tags=["Authentication and authorization"])
+router = APIRouter(
+    prefix="/customer/{tenant}",
+    tags=["Authentication and authorization"],
+    responses=ERROR_RESPONSES,
+)
 
 KNOWN_EXCHANGE_CONFIGS = {"default"}
 

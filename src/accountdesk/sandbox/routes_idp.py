@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query
 from accountdesk.sandbox.context import SandboxDep
 from accountdesk.sandbox.errors import ApiProblem, invalid_field
 from accountdesk.sandbox.idp import Identity, issue_code, subject_token
+from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.tenants import get_tenant
 from accountdesk.sandbox.validation import check_email
 
-router = APIRouter(prefix="/_sandbox/social", tags=["Sandbox only"])
+router = APIRouter(prefix="/_sandbox/social", tags=["Sandbox only"], responses=ERROR_RESPONSES)
 
 SUBJECT_TOKEN_LIFETIME = 3600
 

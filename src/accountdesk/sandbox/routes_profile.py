@@ -21,12 +21,15 @@ from accountdesk.sandbox.customers import (
 from accountdesk.sandbox.errors import conflict, invalid_field
 from accountdesk.sandbox.inputs import check_b2b_rule, profile_changes
 from accountdesk.sandbox.mail_tokens import consume_mail_token, issue_mail_token
+from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.passwords import hash_password
 from accountdesk.sandbox.schemas import CustomerDetailsIn, PasswordAuthenticationIn
 from accountdesk.sandbox.tokens import delete_customer_tokens
 from accountdesk.sandbox.validation import check_email, check_password
 
-router = APIRouter(prefix="/customer/{tenant}/me", tags=["Account and profile"])
+router = APIRouter(
+    prefix="/customer/{tenant}/me", tags=["Account and profile"], responses=ERROR_RESPONSES
+)
 
 _EXPANDABLE = {"addresses"}
 

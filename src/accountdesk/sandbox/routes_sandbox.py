@@ -14,10 +14,11 @@ from pydantic import ConfigDict, Field
 from accountdesk.sandbox import outbox
 from accountdesk.sandbox.context import Sandbox, SandboxDep
 from accountdesk.sandbox.errors import ApiProblem, conflict, invalid_field
+from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.schemas import TextSafeModel
 from accountdesk.sandbox.tenants import TENANT_NAME, Tenant, create_tenant, get_tenant
 
-router = APIRouter(prefix="/_sandbox", tags=["Sandbox only"])
+router = APIRouter(prefix="/_sandbox", tags=["Sandbox only"], responses=ERROR_RESPONSES)
 
 
 class ClockAdvance(TextSafeModel):

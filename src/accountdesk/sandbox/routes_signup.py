@@ -21,13 +21,18 @@ from accountdesk.sandbox.customers import (
 from accountdesk.sandbox.errors import conflict, invalid_field, invalid_token
 from accountdesk.sandbox.inputs import check_b2b_rule, new_address_data, profile_changes
 from accountdesk.sandbox.mail_tokens import consume_mail_token, issue_mail_token
+from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.passwords import hash_password
 from accountdesk.sandbox.schemas import EmailIn, SignupIn
 from accountdesk.sandbox.sessions import customer_token_body, start_customer_session
 from accountdesk.sandbox.tenants import next_customer_number
 from accountdesk.sandbox.validation import check_email, check_password
 
-router = APIRouter(prefix="/customer/{tenant}", tags=["Authentication and authorization"])
+router = APIRouter(
+    prefix="/customer/{tenant}",
+    tags=["Authentication and authorization"],
+    responses=ERROR_RESPONSES,
+)
 
 
 def duplicate_account(email: str, tenant: str) -> Exception:
