@@ -223,3 +223,14 @@ def test_port_in_use_is_reported(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "cannot listen" in result.stderr
     assert result.stdout == ""
+
+
+def test_unusable_database_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    not_a_database = tmp_path / "garbage.db"
+    not_a_database.write_bytes(b"this is not sqlite" * 100)
+    assert main(["serve", "--port", "0", "--db", str(not_a_database)]) == 1
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    assert main(["seed", "--db", str(blocked / "sub" / "s.db")]) == 1
+    errors = capsys.readouterr().err
+    assert "cannot open the database" in errors

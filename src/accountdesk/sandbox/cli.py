@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -87,11 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     tenants = dict(args.tenant)
+    try:
+        app = create_app(
+            args.db, seed_demo=args.command == "seed" or args.seed_demo, tenants=tenants
+        )
+    except (OSError, sqlite3.Error) as error:
+        print(f"accountdesk sandbox: cannot open the database {args.db}: {error}", file=sys.stderr)
+        return 1
     if args.command == "seed":
-        create_app(args.db, seed_demo=True, tenants=tenants)
         print(f"Demo customer ready: {DEMO_EMAIL} / {DEMO_PASSWORD} (tenant demo)")
         return 0
-    app = create_app(args.db, seed_demo=args.seed_demo, tenants=tenants)
     # Uvicorn shuts down gracefully on SIGTERM and then re-raises it; turning the re-raised
     # signal into an exception lets a terminated sandbox exit with status 0, like Ctrl-C.
     signal.signal(signal.SIGTERM, _terminated)
