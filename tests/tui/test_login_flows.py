@@ -124,9 +124,9 @@ async def test_password_can_be_shown_and_hidden(make_app: MakeApp) -> None:
         password = app.screen.query_one("#login-password", Input)
         password.focus()
         assert password.password
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+o")
         assert not password.password
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+o")
         assert password.password
 
 
@@ -283,3 +283,20 @@ async def test_links_open_the_other_flows_and_escape_comes_back(make_app: MakeAp
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.query_one("#signup-email", Input).value == "ada@example.com"
+
+
+async def test_every_flow_has_a_key_from_the_login_screen(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        for key, screen_type in (
+            ("ctrl+n", SignUpScreen),
+            ("ctrl+g", ForgotPasswordScreen),
+            ("ctrl+y", ActivationScreen),
+        ):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, screen_type)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, LoginScreen)

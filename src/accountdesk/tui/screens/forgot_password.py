@@ -166,7 +166,7 @@ class ResetPasswordScreen(AccountDeskScreen):
             yield FormField(
                 "New password",
                 PasswordInput(id="reset-password"),
-                hint="8 to 128 characters; 15 or more recommended. ctrl+r shows it.",
+                hint="8 to 128 characters; 15 or more recommended. ctrl+o shows it.",
                 check=password_problem,
                 required=True,
                 id="reset-password-field",

@@ -26,6 +26,8 @@ class LoginScreen(AccountDeskScreen):
 
     TITLE = "Account Desk"
     SUB_TITLE = "Log in"
+    # The flow keys stay out of the footer (it would push the app's keys off a narrow
+    # terminal); the links on the screen and the command palette show them.
     BINDINGS = [
         Binding(
             "ctrl+s",
@@ -33,6 +35,30 @@ class LoginScreen(AccountDeskScreen):
             "Log in",
             tooltip="Log in with the email and password entered.",
             id="login-submit",
+        ),
+        Binding(
+            "ctrl+n",
+            "sign_up",
+            "Sign up",
+            tooltip="Create a new account.",
+            id="login-sign-up",
+            show=False,
+        ),
+        Binding(
+            "ctrl+g",
+            "forgot_password",
+            "Forgot password",
+            tooltip="Get a code by email to set a new password.",
+            id="login-forgot-password",
+            show=False,
+        ),
+        Binding(
+            "ctrl+y",
+            "activate",
+            "Activate account",
+            tooltip="Enter the activation code from the sign-up email.",
+            id="login-activate",
+            show=False,
         ),
     ]
 
@@ -56,7 +82,7 @@ class LoginScreen(AccountDeskScreen):
             yield FormField(
                 "Password",
                 PasswordInput(id="login-password"),
-                hint="ctrl+r shows or hides the password.",
+                hint="ctrl+o shows or hides the password.",
                 required=True,
                 id="login-password-field",
             )
@@ -164,17 +190,17 @@ class LoginScreen(AccountDeskScreen):
     # -- other flows ---------------------------------------------------------------------------
 
     @on(Button.Pressed, "#login-sign-up")
-    def _sign_up(self) -> None:
+    def action_sign_up(self) -> None:
         self.app.push_screen(SignUpScreen(email=self.query_one("#login-email", Input).value))
 
     @on(Button.Pressed, "#login-forgot")
-    def _forgot(self) -> None:
+    def action_forgot_password(self) -> None:
         self.app.push_screen(
             ForgotPasswordScreen(email=self.query_one("#login-email", Input).value)
         )
 
     @on(Button.Pressed, "#login-activate")
-    def _activate(self) -> None:
+    def action_activate(self) -> None:
         email = self.query_one("#login-email", Input).value.strip()
         self.app.push_screen(ActivationScreen(email=email or None))
 

@@ -129,7 +129,7 @@ class SignUpScreen(AccountDeskScreen):
             yield FormField(
                 "Password",
                 PasswordInput(id="signup-password"),
-                hint="8 to 128 characters; 15 or more recommended. ctrl+r shows it.",
+                hint="8 to 128 characters; 15 or more recommended. ctrl+o shows it.",
                 check=password_problem,
                 required=True,
                 id="signup-password-field",

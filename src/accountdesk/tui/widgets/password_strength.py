@@ -10,11 +10,15 @@ from accountdesk.tui.validation import PasswordAssessment, assess_password
 
 
 class PasswordInput(Input):
-    """A masked Input the user can unmask (ASVS 6.2.x: allow paste, offer show/hide)."""
+    """A masked Input the user can unmask (ASVS 6.2.x: allow paste, offer show/hide).
+
+    ctrl+o, because the app holds ctrl+r (reconnect) as a priority key and Input uses most
+    other ctrl letters for editing.
+    """
 
     BINDINGS = [
         Binding(
-            "ctrl+r",
+            "ctrl+o",
             "toggle_reveal",
             "Show/hide password",
             tooltip="Show or hide the characters of this password.",
