@@ -254,10 +254,14 @@ async def test_relogin_after_expiry_returns_to_the_screen_underneath(make_app: M
         underneath = app.screen
         assert isinstance(underneath, AccountScreen)
         reason = "Your session expired. Log in again to continue."
-        app.push_screen(LoginScreen(reason=reason, resume_in_place=True))
+        app.push_screen(LoginScreen(reason=reason, resume_in_place=True, email=DEMO_EMAIL))
         await settle(pilot)
         assert str(app.screen.query_one("#login-reason", Static).render()) == reason
-        await fill_login(pilot, DEMO_EMAIL, DEMO_PASSWORD)
+        # The customer is known: only the password is asked for.
+        assert app.screen.query_one("#login-email", Input).value == DEMO_EMAIL
+        assert app.focused is app.screen.query_one("#login-password", Input)
+        await pilot.press(*DEMO_PASSWORD, "enter")
+        await settle(pilot)
         assert app.screen is underneath
 
 

@@ -62,10 +62,17 @@ class LoginScreen(AccountDeskScreen):
         ),
     ]
 
-    def __init__(self, reason: str | None = None, *, resume_in_place: bool = False) -> None:
+    def __init__(
+        self,
+        reason: str | None = None,
+        *,
+        resume_in_place: bool = False,
+        email: str | None = None,
+    ) -> None:
         super().__init__()
         self.reason = reason
         self.resume_in_place = resume_in_place
+        self.initial_email = email or ""
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="login-form", classes="form"):
@@ -74,7 +81,7 @@ class LoginScreen(AccountDeskScreen):
                 yield Static(self.reason, id="login-reason", classes="form-reason", markup=False)
             yield FormField(
                 "Email",
-                Input(placeholder="you@example.com", id="login-email"),
+                Input(self.initial_email, placeholder="you@example.com", id="login-email"),
                 check=email_problem,
                 required=True,
                 id="login-email-field",
@@ -101,7 +108,8 @@ class LoginScreen(AccountDeskScreen):
                 yield Button("Activate account", id="login-activate", classes="link")
 
     def on_mount(self) -> None:
-        self.query_one("#login-email", Input).focus()
+        target = "#login-password" if self.initial_email else "#login-email"
+        self.query_one(target, Input).focus()
 
     # -- submitting --------------------------------------------------------------------------
 
