@@ -287,3 +287,21 @@ async def test_closing_the_expiry_login_without_logging_in_returns_to_auth(
         assert isinstance(app.screen, LoginScreen)
         assert app.screen.reason is None
         assert len(app.screen_stack) == 1
+
+
+async def test_f4_clears_the_api_log(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(110, 34)) as pilot:
+        await wait_ready(pilot, app)
+        assert app.check_action("clear_api_log", ()) is False  # only with the log open
+        await pilot.press("f2")
+        table = app.screen.query_one(ApiLogPanel).query_one(DataTable)
+        await wait_until(pilot, lambda: table.row_count >= 1, what="the anonymous login row")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.api_log == []
+        assert table.row_count == 0
+        await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)
+        await wait_mode(pilot, app, "account")
+        paths = [event.path for event in app.api_log]
+        assert paths[0] == "/customer/demo/login"

@@ -74,6 +74,14 @@ class AccountDeskApp(App[int]):
             priority=True,
         ),
         Binding(
+            "f4",
+            "clear_api_log",
+            "Clear log",
+            tooltip="Empty the API log, e.g. before demonstrating the next flow.",
+            id="clear-api-log",
+            priority=True,
+        ),
+        Binding(
             "ctrl+t",
             "toggle_dark",
             "Light/dark",
@@ -364,12 +372,24 @@ class AccountDeskApp(App[int]):
             return self.is_sandbox
         if action == "logout":
             return self._session is not None and self._session.state is SessionState.LOGGED_IN
+        if action == "clear_api_log":
+            return self.show_api_log
         if action == "reconnect":
             return self.backend_state == "failed"
         return True
 
     def action_toggle_api_log(self) -> None:
         self.show_api_log = not self.show_api_log
+
+    def watch_show_api_log(self) -> None:
+        self.refresh_bindings()
+
+    def action_clear_api_log(self) -> None:
+        # A new list, not cleared in place: panels notice the change of identity.
+        self._api_log = []
+        for screen in self.screen_stack:
+            for panel in screen.query(ApiLogPanel):
+                panel.clear()
 
     def action_toggle_dark(self) -> None:
         partner = _THEME_PARTNERS.get(self.theme)

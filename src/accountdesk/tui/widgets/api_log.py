@@ -53,6 +53,7 @@ class ApiLogPanel(Horizontal):
     def __init__(self) -> None:
         super().__init__(id="api-log")
         self._shown = 0
+        self._log: list[TraceEvent] | None = None
         self.selected: TraceEvent | None = None
 
     def compose(self) -> ComposeResult:
@@ -73,9 +74,20 @@ class ApiLogPanel(Horizontal):
         self.table.add_column("Path", key="path")
         self.sync()
 
+    def clear(self) -> None:
+        """Forget the rows shown (after the app emptied its log)."""
+        self.table.clear()
+        self._shown = 0
+        self.selected = None
+        self.detail.update(Text("Select a request to see its bodies.", style="dim"))
+
     def sync(self) -> None:
         """Append the requests logged since the last sync and follow the newest one."""
         log = services_of(self).api_log
+        if log is not self._log:
+            # The app started a new log (cleared), maybe while this screen was not shown.
+            self.clear()
+            self._log = log
         if len(log) == self._shown:
             return
         for index in range(self._shown, len(log)):
