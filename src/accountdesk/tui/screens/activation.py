@@ -13,7 +13,13 @@ from accountdesk.session import SessionExpiredError
 from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.validation import email_problem, extract_token, normalized_email, token_problem
-from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe, failure_message
+from accountdesk.tui.widgets.form_field import (
+    FormField,
+    FormStatus,
+    RememberMe,
+    failure_message,
+    show_sending,
+)
 from accountdesk.tui.widgets.token_input import TokenInput
 
 _INVALID_CODE = (
@@ -98,11 +104,14 @@ class ActivationScreen(AccountDeskScreen):
     @on(Button.Pressed, "#activation-submit-button")
     @on(Input.Submitted, "#activation-token")
     def _submit(self) -> None:
+        if self.query_one("#activation-submit-button", Button).loading:
+            return  # enter/ctrl+s while the request is on its way: one request is enough
         field = self.query_one("#activation-token-field", FormField)
         token = extract_token(field.value)
         if not field.validate() or token is None:
             field.focus_control()
             return
+        show_sending(self.query_one("#activation-submit-button", Button), True)
         self._activate(token, self.query_one("#activation-remember", RememberMe).value)
 
     @work(exclusive=True, group="submit", exit_on_error=False)
@@ -110,8 +119,6 @@ class ActivationScreen(AccountDeskScreen):
         status = self.query_one("#activation-status", FormStatus)
         button = self.query_one("#activation-submit-button", Button)
         status.clear()
-        button.disabled = True
-        button.loading = True
         try:
             await session_of(self).complete_opt_in(token, remember=remember)
         except BadRequestError as error:
@@ -123,15 +130,18 @@ class ActivationScreen(AccountDeskScreen):
             status.show_error(failure_message(error, services_of(self).base_url))
             return
         finally:
-            button.loading = False
-            button.disabled = False
+            show_sending(button, False)
         # Logged in: the app now replaces the whole sign-in stack with the account screen.
 
     @on(Button.Pressed, "#activation-resend")
     @on(Input.Submitted, "#activation-email")
     def _resend_pressed(self) -> None:
+        button = self.query_one("#activation-resend", Button)
         field = self.query_one("#activation-email-field", FormField)
+        if button.loading:
+            return
         if field.validate():
+            show_sending(button, True)
             self._resend(normalized_email(field.value))
         else:
             field.focus_control()
@@ -141,8 +151,6 @@ class ActivationScreen(AccountDeskScreen):
         status = self.query_one("#activation-status", FormStatus)
         button = self.query_one("#activation-resend", Button)
         status.clear()
-        button.disabled = True
-        button.loading = True
         try:
             session = session_of(self)
             await session.with_anonymous(
@@ -152,8 +160,7 @@ class ActivationScreen(AccountDeskScreen):
             status.show_error(failure_message(error, services_of(self).base_url))
             return
         finally:
-            button.loading = False
-            button.disabled = False
+            show_sending(button, False)
         status.show_success(
             f"If {email} has an account waiting for activation, a new email is on its way."
         )

@@ -20,7 +20,7 @@ from accountdesk.tui.validation import (
     passwords_match_problem,
     token_problem,
 )
-from accountdesk.tui.widgets.form_field import FormField, FormStatus, failure_message
+from accountdesk.tui.widgets.form_field import FormField, FormStatus, failure_message, show_sending
 from accountdesk.tui.widgets.password_strength import PasswordInput, PasswordStrength
 from accountdesk.tui.widgets.token_input import TokenInput
 
@@ -90,10 +90,13 @@ class ForgotPasswordScreen(AccountDeskScreen):
     @on(Button.Pressed, "#forgot-submit-button")
     @on(Input.Submitted, "#forgot-email")
     def _submit(self) -> None:
+        if self.query_one("#forgot-submit-button", Button).loading:
+            return  # enter/ctrl+s while the request is on its way: one request is enough
         field = self.query_one("#forgot-email-field", FormField)
         if not field.validate():
             field.focus_control()
             return
+        show_sending(self.query_one("#forgot-submit-button", Button), True)
         self._request_reset(normalized_email(field.value))
 
     @on(Button.Pressed, "#forgot-have-code")
@@ -106,8 +109,6 @@ class ForgotPasswordScreen(AccountDeskScreen):
         status = self.query_one("#forgot-status", FormStatus)
         button = self.query_one("#forgot-submit-button", Button)
         status.clear()
-        button.disabled = True
-        button.loading = True
         try:
             session = session_of(self)
             await session.with_anonymous(
@@ -119,8 +120,7 @@ class ForgotPasswordScreen(AccountDeskScreen):
             status.show_error(failure_message(error, services_of(self).base_url))
             return
         finally:
-            button.loading = False
-            button.disabled = False
+            show_sending(button, False)
         self.app.switch_screen(ResetPasswordScreen(email=email, notice=RESET_REQUESTED))
 
 
@@ -213,6 +213,8 @@ class ResetPasswordScreen(AccountDeskScreen):
     @on(Button.Pressed, "#reset-submit-button")
     @on(Input.Submitted, "#reset-password-again")
     def _submit(self) -> None:
+        if self.query_one("#reset-submit-button", Button).loading:
+            return  # enter/ctrl+s while the request is on its way: one request is enough
         fields = [
             self._field("reset-token-field"),
             self._field("reset-password-field"),
@@ -223,6 +225,7 @@ class ResetPasswordScreen(AccountDeskScreen):
         if invalid or token is None:
             (invalid or fields)[0].focus_control()
             return
+        show_sending(self.query_one("#reset-submit-button", Button), True)
         self._reset(token, fields[1].value)
 
     @work(exclusive=True, group="submit", exit_on_error=False)
@@ -230,8 +233,6 @@ class ResetPasswordScreen(AccountDeskScreen):
         status = self.query_one("#reset-status", FormStatus)
         button = self.query_one("#reset-submit-button", Button)
         status.clear()
-        button.disabled = True
-        button.loading = True
         try:
             session = session_of(self)
             await session.with_anonymous(
@@ -244,8 +245,7 @@ class ResetPasswordScreen(AccountDeskScreen):
             status.show_error(failure_message(error, services_of(self).base_url))
             return
         finally:
-            button.loading = False
-            button.disabled = False
+            show_sending(button, False)
         self._back_to_login()
 
     def _show_bad_request(self, error: BadRequestError) -> None:

@@ -16,7 +16,13 @@ from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.screens.forgot_password import ForgotPasswordScreen
 from accountdesk.tui.screens.signup import SignUpScreen
 from accountdesk.tui.validation import email_problem, normalized_email
-from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe, failure_message
+from accountdesk.tui.widgets.form_field import (
+    FormField,
+    FormStatus,
+    RememberMe,
+    failure_message,
+    show_sending,
+)
 from accountdesk.tui.widgets.password_strength import PasswordInput
 
 
@@ -119,6 +125,8 @@ class LoginScreen(AccountDeskScreen):
     @on(Button.Pressed, "#login-submit-button")
     @on(Input.Submitted, "#login-password")
     def _submit(self) -> None:
+        if self.query_one("#login-submit-button", Button).loading:
+            return  # enter/ctrl+s while the request is on its way: one request is enough
         fields = [
             self.query_one("#login-email-field", FormField),
             self.query_one("#login-password-field", FormField),
@@ -127,6 +135,7 @@ class LoginScreen(AccountDeskScreen):
         if invalid:
             invalid[0].focus_control()
             return
+        show_sending(self.query_one("#login-submit-button", Button), True)
         self._log_in(
             normalized_email(fields[0].value),
             fields[1].value,
@@ -144,8 +153,6 @@ class LoginScreen(AccountDeskScreen):
         button = self.query_one("#login-submit-button", Button)
         status.clear()
         resend.add_class("-hidden")
-        button.disabled = True
-        button.loading = True
         try:
             await session_of(self).login(email, password, remember=remember)
         except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
@@ -156,8 +163,7 @@ class LoginScreen(AccountDeskScreen):
                 self.query_one("#login-password", Input).focus()
             return
         finally:
-            button.loading = False
-            button.disabled = False
+            show_sending(button, False)
         # The password must not linger in a screen that stays on the auth stack.
         self.query_one("#login-password", Input).value = ""
         self.query_one("#login-password-field", FormField).clear_error()
@@ -168,16 +174,16 @@ class LoginScreen(AccountDeskScreen):
 
     @on(Button.Pressed, "#login-resend")
     def _resend_pressed(self) -> None:
+        resend = self.query_one("#login-resend", Button)
         email_field = self.query_one("#login-email-field", FormField)
-        if email_field.validate():
+        if not resend.loading and email_field.validate():
+            show_sending(resend, True)
             self._resend_activation(normalized_email(email_field.value))
 
     @work(exclusive=True, group="submit", exit_on_error=False)
     async def _resend_activation(self, email: str) -> None:
         status = self.query_one("#login-status", FormStatus)
         resend = self.query_one("#login-resend", Button)
-        resend.disabled = True
-        resend.loading = True
         try:
             session = session_of(self)
             await session.with_anonymous(
@@ -187,8 +193,7 @@ class LoginScreen(AccountDeskScreen):
             status.show_error(failure_message(error, services_of(self).base_url))
             return
         finally:
-            resend.loading = False
-            resend.disabled = False
+            show_sending(resend, False)
         resend.add_class("-hidden")
         status.show_success(
             f"We've sent a new activation email to {email}. "

@@ -27,7 +27,7 @@ from accountdesk.tui.validation import (
     passwords_match_problem,
 )
 from accountdesk.tui.widgets.country_select import CountrySelect, match_countries
-from accountdesk.tui.widgets.form_field import FormField, FormStatus, failure_message
+from accountdesk.tui.widgets.form_field import FormField, FormStatus, failure_message, show_sending
 from accountdesk.tui.widgets.password_strength import PasswordInput, PasswordStrength
 
 _TITLES = (("Mr", "MR"), ("Ms", "MS"), ("Mrs", "MRS"), ("Dr", "DR"))
@@ -258,6 +258,8 @@ class SignUpScreen(AccountDeskScreen):
 
     @on(Button.Pressed, "#signup-submit-button")
     def _submit(self) -> None:
+        if self.query_one("#signup-submit-button", Button).loading:
+            return  # enter/ctrl+s while the request is on its way: one request is enough
         address_given = self._address_given()
         for field_id in _ADDRESS_REQUIRED:
             self._field(field_id).required = address_given
@@ -275,6 +277,7 @@ class SignUpScreen(AccountDeskScreen):
             invalid[0].focus_control()
             invalid[0].scroll_visible()
             return
+        show_sending(self.query_one("#signup-submit-button", Button), True)
         self._sign_up(self._signup_body(address_given))
 
     def _signup_body(self, address_given: bool) -> CustomerSignup:
@@ -317,8 +320,6 @@ class SignUpScreen(AccountDeskScreen):
         status = self.query_one("#signup-status", FormStatus)
         button = self.query_one("#signup-submit-button", Button)
         status.clear()
-        button.disabled = True
-        button.loading = True
         try:
             session = session_of(self)
             await session.with_anonymous(lambda token: session.client.sign_up(token, signup))
@@ -334,8 +335,7 @@ class SignUpScreen(AccountDeskScreen):
             status.show_error(failure_message(error, services_of(self).base_url))
             return
         finally:
-            button.loading = False
-            button.disabled = False
+            show_sending(button, False)
         self.app.switch_screen(ActivationScreen(email=signup.email))
 
     def _show_field_errors(self, error: ApiError) -> None:

@@ -1,4 +1,5 @@
-"""A labelled form control with its hint and its own error line."""
+"""Building blocks of the sign-in forms: a labelled field with its own error line, the
+form-level status line, the remember-me choice, and the wording of failed requests."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from accountdesk.api import (
     ApiError,
@@ -133,12 +134,6 @@ class FormField(Vertical):
     def clear_error(self) -> None:
         self._show(None)
 
-    def set_hint(self, hint: str) -> None:
-        self.hint = hint
-        hint_line = self.query_one(".form-field--hint", Static)
-        hint_line.update(hint)
-        hint_line.set_class(not hint, "-empty")
-
     def focus_control(self) -> None:
         self.control.focus()
 
@@ -188,7 +183,6 @@ class FormStatus(Static):
     FormStatus.-empty { display: none; }
     FormStatus.-error { color: $text-error; }
     FormStatus.-success { color: $text-success; }
-    FormStatus.-info { color: $text; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -202,18 +196,25 @@ class FormStatus(Static):
     def show_success(self, message: str) -> None:
         self._set(message, "-success")
 
-    def show_info(self, message: str) -> None:
-        self._set(message, "-info")
-
     def clear(self) -> None:
         self._set("", None)
 
     def _set(self, message: str, kind: str | None) -> None:
         self.message = message
         self.update(message)
-        for name in ("-error", "-success", "-info"):
+        for name in ("-error", "-success"):
             self.set_class(name == kind, name)
         self.set_class(not message, "-empty")
+
+
+def show_sending(button: Button, sending: bool) -> None:
+    """A request is in flight: its button is disabled and shows a spinner.
+
+    Set before the worker starts, in the same handler that starts it, so a second enter or
+    ctrl+s that arrives before the worker runs already finds the button busy.
+    """
+    button.disabled = sending
+    button.loading = sending
 
 
 def failure_message(error: Exception, base_url: str | None) -> str:
@@ -274,8 +275,8 @@ class RememberMe(Vertical):
 
     def on_mount(self) -> None:
         # The app picks the token store in a worker after the first paint: follow it.
-        self.watch(self.app, "store_remembers", self._follow_store, init=False)
-        self.watch(self.app, "store_notice", self._follow_store, init=False)
+        for attribute in ("store_remembers", "store_notice", "backend_state"):
+            self.watch(self.app, attribute, self._follow_store, init=False)
         self._follow_store()
 
     def _follow_store(self, _changed: object = None) -> None:
@@ -283,7 +284,11 @@ class RememberMe(Vertical):
         checkbox = self.query_one(".remember-checkbox", Checkbox)
         notice = self.query_one(".remember-notice", Static)
         checkbox.disabled = not services.store_remembers
-        if services.store_remembers:
+        if services.backend_state == "connecting" and not services.store_remembers:
+            # Not decided yet: no verdict before the store is chosen.
+            checkbox.tooltip = "Available once connected, if sessions can be kept."
+            notice.display = False
+        elif services.store_remembers:
             checkbox.tooltip = "Keep the session so the next start needs no password."
             notice.update("")
             notice.display = False
