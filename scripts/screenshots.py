@@ -149,14 +149,19 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
         await pilot.press("escape")
         await pilot.pause()
 
-        await app.push_screen(LoginScreen(reason=SESSION_EXPIRED_REASON, resume_in_place=True))
-        await pilot.pause(0.3)
-        save("session-expired")
-        app.pop_screen()
-
         await pilot.press("ctrl+t")
         await pilot.pause(0.3)
         save("account-light")
+        await pilot.press("ctrl+t")
+
+        # A real expiry: past the customer token's 30 days and its refresh token's day.
+        async with httpx.AsyncClient(timeout=10) as http:
+            await http.post(f"{base_url}/_sandbox/clock", json={"advanceSeconds": 2_700_000})
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), "the expiry login")
+        reason = app.screen.query_one("#login-reason", Static)
+        await wait_for(pilot, lambda: SESSION_EXPIRED_REASON in str(reason.render()), "reason")
+        save("session-expired")
     return secrets
 
 
