@@ -11,13 +11,14 @@ import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from shell_helpers import DEMO_EMAIL, DEMO_PASSWORD, wait_mode, wait_ready, wait_until
 from textual.widgets import Label
 
 from accountdesk.api import TransportError
-from accountdesk.session import Environment
+from accountdesk.session import Environment, Settings
 from accountdesk.tui import embedded_sandbox
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.context import BackendNotReadyError
@@ -175,3 +176,26 @@ async def test_f5_restarts_a_crashed_sandbox(make_app: MakeApp) -> None:
         assert app.sandbox_pid not in (None, first_pid)
         await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)
         await wait_mode(pilot, app, "account")
+
+
+async def test_an_unexpected_connect_failure_is_reported_not_hidden(
+    sandbox_environment: Environment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_store_choice(_settings: object) -> object:
+        raise RuntimeError("keyring daemon on strike")
+
+    monkeypatch.setattr("accountdesk.tui.app.choose_token_store", broken_store_choice)
+    # No token store given: the app chooses one, and that is what fails here.
+    app = AccountDeskApp(Settings(), sandbox_environment)
+    notices: list[str] = []
+    original_notify = app.notify
+
+    def record(message: str, **options: Any) -> None:
+        notices.append(message)
+        original_notify(message, **options)
+
+    monkeypatch.setattr(app, "notify", record)
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: app.backend_state == "failed", what="the failure")
+        assert any("keyring daemon on strike" in notice for notice in notices)
+        assert app.check_action("reconnect", ()) is True

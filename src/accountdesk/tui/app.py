@@ -15,6 +15,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from accountdesk.api import ApiError, CustomerApiClient, TraceEvent, TransportError
 from accountdesk.session import (
@@ -266,6 +267,20 @@ class AccountDeskApp(App[int]):
         except ApiError as error:
             self.notify(str(error), title="Server error", severity="error", markup=False)
         self.backend_state = "ready"
+
+    @on(Worker.StateChanged)
+    def _connect_crashed(self, event: Worker.StateChanged) -> None:
+        # Expected failures are handled inside `connect`; anything else must not leave the
+        # status line saying "connecting…" forever.
+        worker = event.worker
+        if worker.group == "connect" and event.state is WorkerState.ERROR:
+            self.backend_state = "failed"
+            self.notify(
+                f"Could not connect: {worker.error}. Press F5 to try again.",
+                title="Not connected",
+                severity="error",
+                markup=False,
+            )
 
     def _retry_if_confirmed(self, retry: bool | None) -> None:
         if retry:
