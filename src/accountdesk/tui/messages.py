@@ -22,18 +22,3 @@ class SessionEventReceived(Message):
     """The session manager published a login/logout; the app routes the user accordingly."""
 
     event: SessionEvent
-
-
-@dataclass
-class BackendReady(Message):
-    """The backend answered: ``app.session`` exists and the token store is chosen."""
-
-    base_url: str
-
-
-@dataclass
-class BackendFailed(Message):
-    """The embedded sandbox could not be started or the backend is unreachable."""
-
-    message: str
-    detail: str | None = None
