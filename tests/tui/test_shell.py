@@ -305,3 +305,26 @@ async def test_f4_clears_the_api_log(make_app: MakeApp) -> None:
         await wait_mode(pilot, app, "account")
         paths = [event.path for event in app.api_log]
         assert paths[0] == "/customer/demo/login"
+
+
+async def test_a_wrong_client_id_is_explained(
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accountdesk.session import Environment, Settings
+
+    wrong = Environment(
+        name="typo", base_url=sandbox.base_url, tenant=sandbox.tenant, client_id="no-such-client"
+    )
+    app = AccountDeskApp(Settings(), wrong, token_store=MemoryTokenStore())
+    notices: list[str] = []
+    original_notify = app.notify
+
+    def record(message: str, **options: Any) -> None:
+        notices.append(message)
+        original_notify(message, **options)
+
+    monkeypatch.setattr(app, "notify", record)
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: bool(notices), what="the explanation")
+        assert "no-such-client" in notices[0]
+        assert isinstance(app.screen, LoginScreen)

@@ -265,7 +265,15 @@ class AccountDeskApp(App[int]):
             )
             return
         except ApiError as error:
-            self.notify(str(error), title="Server error", severity="error", markup=False)
+            # The server answers but refuses us: most likely a wrong tenant or client id.
+            self.notify(
+                f"{error} Check the tenant ({self._environment.tenant}) and the client id "
+                f"({self._environment.client_id}).",
+                title="The server refused the connection",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
         self.backend_state = "ready"
 
     @on(Worker.StateChanged)
