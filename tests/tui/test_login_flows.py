@@ -304,3 +304,17 @@ async def test_every_flow_has_a_key_from_the_login_screen(make_app: MakeApp) -> 
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, LoginScreen)
+
+
+async def test_server_field_errors_at_login_land_on_the_field(make_app: MakeApp) -> None:
+    # Login has no length rule of its own (old passwords may predate today's policy), but
+    # the server refuses passwords shorter than 6 characters outright, per field.
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await fill_login(pilot, DEMO_EMAIL, "abc")
+        error = app.screen.query_one("#login-password-field", FormField).error
+        assert error is not None
+        assert "6 characters" in error
+        assert status_text(pilot)  # the server's overall sentence
+        assert app.focused is app.screen.query_one("#login-password", Input)

@@ -20,7 +20,13 @@ from accountdesk.tui.validation import (
     passwords_match_problem,
     token_problem,
 )
-from accountdesk.tui.widgets.form_field import FormField, FormStatus, failure_message, show_sending
+from accountdesk.tui.widgets.form_field import (
+    FormField,
+    FormStatus,
+    failure_message,
+    place_field_errors,
+    show_sending,
+)
 from accountdesk.tui.widgets.password_strength import PasswordInput, PasswordStrength
 from accountdesk.tui.widgets.token_input import TokenInput
 
@@ -254,14 +260,13 @@ class ResetPasswordScreen(AccountDeskScreen):
             self._field("reset-token-field").set_error(_INVALID_CODE)
             self._field("reset-token-field").focus_control()
             return
-        field_errors = error.field_errors
-        for path in ("password", "newPassword"):
-            if path in field_errors:
-                self._field("reset-password-field").set_error(field_errors[path])
-                self._field("reset-password-field").focus_control()
-        if "token" in field_errors:
-            self._field("reset-token-field").set_error(field_errors["token"])
-        status.show_error(str(error))
+        password_field = self._field("reset-password-field")
+        fields = {
+            "token": self._field("reset-token-field"),
+            "password": password_field,
+            "newPassword": password_field,
+        }
+        place_field_errors(error, fields, status)
 
     def _back_to_login(self) -> None:
         # Deliberately no automatic login (OWASP forgot-password cheat sheet).

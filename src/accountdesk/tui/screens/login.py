@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from accountdesk.api import ApiError, ForbiddenError, UnauthorizedError
+from accountdesk.api import ApiError, BadRequestError, ForbiddenError, UnauthorizedError
 from accountdesk.session import SessionExpiredError
 from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
 from accountdesk.tui.screens.activation import ActivationScreen
@@ -21,6 +21,7 @@ from accountdesk.tui.widgets.form_field import (
     FormStatus,
     RememberMe,
     failure_message,
+    place_field_errors,
     show_sending,
 )
 from accountdesk.tui.widgets.password_strength import PasswordInput
@@ -155,6 +156,14 @@ class LoginScreen(AccountDeskScreen):
         resend.add_class("-hidden")
         try:
             await session_of(self).login(email, password, remember=remember)
+        except BadRequestError as error:
+            # E.g. a password shorter than the server accepts at all (Emporix: 6).
+            fields = {
+                "email": self.query_one("#login-email-field", FormField),
+                "password": self.query_one("#login-password-field", FormField),
+            }
+            place_field_errors(error, fields, status)
+            return
         except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
             status.show_error(failure_message(error, services_of(self).base_url))
             if isinstance(error, ForbiddenError) and error.type == "account_not_activated":

@@ -27,7 +27,13 @@ from accountdesk.tui.validation import (
     passwords_match_problem,
 )
 from accountdesk.tui.widgets.country_select import CountrySelect, match_countries
-from accountdesk.tui.widgets.form_field import FormField, FormStatus, failure_message, show_sending
+from accountdesk.tui.widgets.form_field import (
+    FormField,
+    FormStatus,
+    failure_message,
+    place_field_errors,
+    show_sending,
+)
 from accountdesk.tui.widgets.password_strength import PasswordInput, PasswordStrength
 
 _TITLES = (("Mr", "MR"), ("Ms", "MS"), ("Mrs", "MRS"), ("Dr", "DR"))
@@ -329,7 +335,8 @@ class SignUpScreen(AccountDeskScreen):
             self._field("signup-email-field").focus_control()
             return
         except BadRequestError as error:
-            self._show_field_errors(error)
+            fields = {path: self._field(field_id) for path, field_id in _FIELD_FOR_PATH.items()}
+            place_field_errors(error, fields, status)
             return
         except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
             status.show_error(failure_message(error, services_of(self).base_url))
@@ -337,20 +344,3 @@ class SignUpScreen(AccountDeskScreen):
         finally:
             show_sending(button, False)
         self.app.switch_screen(ActivationScreen(email=signup.email))
-
-    def _show_field_errors(self, error: ApiError) -> None:
-        status = self.query_one("#signup-status", FormStatus)
-        unplaced: list[str] = []
-        placed: list[FormField] = []
-        for path, message in error.field_errors.items():
-            field_id = _FIELD_FOR_PATH.get(path)
-            if field_id is None:
-                unplaced.append(f"{path}: {message}")
-                continue
-            field = self._field(field_id)
-            field.set_error(message)
-            placed.append(field)
-        summary = str(error) if not unplaced else f"{error} " + " ".join(unplaced)
-        status.show_error(summary)
-        if placed:
-            placed[0].focus_control()

@@ -4,7 +4,7 @@ form-level status line, the remember-me choice, and the wording of failed reques
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol, cast
 from urllib.parse import urlsplit
 
@@ -205,6 +205,28 @@ class FormStatus(Static):
         for name in ("-error", "-success"):
             self.set_class(name == kind, name)
         self.set_class(not message, "-empty")
+
+
+def place_field_errors(
+    error: ApiError, fields: Mapping[str, FormField], status: FormStatus
+) -> None:
+    """Put the server's per-field complaints next to their fields; the rest, and the
+    overall sentence, go to the form's status line. Focus moves to the first field named.
+
+    `fields` maps request JSON paths (``email``, ``customerDetails.firstName``…) to fields.
+    """
+    unplaced: list[str] = []
+    placed: list[FormField] = []
+    for path, message in error.field_errors.items():
+        field = fields.get(path)
+        if field is None:
+            unplaced.append(f"{path}: {message}")
+            continue
+        field.set_error(message)
+        placed.append(field)
+    status.show_error(" ".join([str(error), *unplaced]))
+    if placed:
+        placed[0].focus_control()
 
 
 def show_sending(button: Button, sending: bool) -> None:
