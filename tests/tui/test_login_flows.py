@@ -9,8 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Static
+from textual.worker import Worker
 
 from accountdesk.api import CustomerSignup
 from accountdesk.session import Environment, FileTokenStore, MemoryTokenStore, Settings
@@ -318,3 +320,21 @@ async def test_server_field_errors_at_login_land_on_the_field(make_app: MakeApp)
         assert "6 characters" in error
         assert status_text(pilot)  # the server's overall sentence
         assert app.focused is app.screen.query_one("#login-password", Input)
+
+
+async def test_the_password_never_shows_in_worker_descriptions(make_app: MakeApp) -> None:
+    # Textual describes a worker by its call arguments unless told otherwise; the
+    # description ends up in logs and in error reports.
+    seen: list[str] = []
+
+    def record(message: Message) -> None:
+        if isinstance(message, Worker.StateChanged):
+            seen.append(f"{message.worker!r} {message.worker.description}")
+
+    app = make_app()
+    async with app.run_test(size=(100, 40), message_hook=record) as pilot:
+        await settle(pilot)
+        await fill_login(pilot, DEMO_EMAIL, DEMO_PASSWORD)
+        assert app.current_mode == "account"
+    assert any("Logging in" in line for line in seen)
+    assert not any(DEMO_PASSWORD in line for line in seen)

@@ -114,7 +114,7 @@ class ActivationScreen(AccountDeskScreen):
         show_sending(self.query_one("#activation-submit-button", Button), True)
         self._activate(token, self.query_one("#activation-remember", RememberMe).value)
 
-    @work(exclusive=True, group="submit", exit_on_error=False)
+    @work(exclusive=True, group="submit", exit_on_error=False, description="Activating the account")
     async def _activate(self, token: str, remember: bool) -> None:
         status = self.query_one("#activation-status", FormStatus)
         button = self.query_one("#activation-submit-button", Button)
@@ -146,7 +146,12 @@ class ActivationScreen(AccountDeskScreen):
         else:
             field.focus_control()
 
-    @work(exclusive=True, group="submit", exit_on_error=False)
+    @work(
+        exclusive=True,
+        group="submit",
+        exit_on_error=False,
+        description="Resending the activation email",
+    )
     async def _resend(self, email: str) -> None:
         status = self.query_one("#activation-status", FormStatus)
         button = self.query_one("#activation-resend", Button)

@@ -110,7 +110,9 @@ class ForgotPasswordScreen(AccountDeskScreen):
         email = self.query_one("#forgot-email", Input).value.strip()
         self.app.switch_screen(ResetPasswordScreen(email=email or None))
 
-    @work(exclusive=True, group="submit", exit_on_error=False)
+    @work(
+        exclusive=True, group="submit", exit_on_error=False, description="Requesting a reset code"
+    )
     async def _request_reset(self, email: str) -> None:
         status = self.query_one("#forgot-status", FormStatus)
         button = self.query_one("#forgot-submit-button", Button)
@@ -234,7 +236,9 @@ class ResetPasswordScreen(AccountDeskScreen):
         show_sending(self.query_one("#reset-submit-button", Button), True)
         self._reset(token, fields[1].value)
 
-    @work(exclusive=True, group="submit", exit_on_error=False)
+    @work(
+        exclusive=True, group="submit", exit_on_error=False, description="Setting the new password"
+    )
     async def _reset(self, token: str, new_password: str) -> None:
         status = self.query_one("#reset-status", FormStatus)
         button = self.query_one("#reset-submit-button", Button)

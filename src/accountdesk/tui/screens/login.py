@@ -147,7 +147,7 @@ class LoginScreen(AccountDeskScreen):
     def _to_password(self) -> None:
         self.query_one("#login-password", Input).focus()
 
-    @work(exclusive=True, group="submit", exit_on_error=False)
+    @work(exclusive=True, group="submit", exit_on_error=False, description="Logging in")
     async def _log_in(self, email: str, password: str, remember: bool) -> None:
         status = self.query_one("#login-status", FormStatus)
         resend = self.query_one("#login-resend", Button)
@@ -189,7 +189,12 @@ class LoginScreen(AccountDeskScreen):
             show_sending(resend, True)
             self._resend_activation(normalized_email(email_field.value))
 
-    @work(exclusive=True, group="submit", exit_on_error=False)
+    @work(
+        exclusive=True,
+        group="submit",
+        exit_on_error=False,
+        description="Resending the activation email",
+    )
     async def _resend_activation(self, email: str) -> None:
         status = self.query_one("#login-status", FormStatus)
         resend = self.query_one("#login-resend", Button)

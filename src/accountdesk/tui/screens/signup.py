@@ -321,7 +321,7 @@ class SignUpScreen(AccountDeskScreen):
             customer_address=address,
         )
 
-    @work(exclusive=True, group="submit", exit_on_error=False)
+    @work(exclusive=True, group="submit", exit_on_error=False, description="Creating the account")
     async def _sign_up(self, signup: CustomerSignup) -> None:
         status = self.query_one("#signup-status", FormStatus)
         button = self.query_one("#signup-submit-button", Button)
