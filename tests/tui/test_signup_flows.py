@@ -172,6 +172,17 @@ async def test_country_is_picked_from_the_iso_list(make_app: MakeApp) -> None:
         await pilot.press("shift+tab")
         assert country.value == "FR"
 
+        # Escape first closes the list, and only then leaves the screen.
+        country.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"nor")
+        assert country.is_open
+        await pilot.press("escape")
+        assert not country.is_open
+        assert isinstance(app.screen, SignUpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+
 
 async def test_an_address_line_makes_the_address_fields_required(make_app: MakeApp) -> None:
     app = make_app()
