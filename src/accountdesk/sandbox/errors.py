@@ -81,13 +81,6 @@ def invalid_field(field: str, message: str) -> ApiProblem:
     )
 
 
-def missing_field(field: str) -> ApiProblem:
-    return bad_request(
-        "The request is missing required data.",
-        [field_error(field, MISSING_VALUE, "This field is required.")],
-    )
-
-
 def invalid_token(message: str = "The token is invalid, expired or already used.") -> ApiProblem:
     return ApiProblem(400, "invalid_token", message, [field_error("token", INVALID_VALUE, message)])
 
@@ -141,7 +134,8 @@ def details_from_validation(errors: Sequence[Any]) -> list[dict[str, str]]:
         elif kind == "json_invalid":
             details.append(field_error("", INVALID_VALUE, "The request body is not valid JSON."))
         else:
-            message = raw_message.removeprefix("Value error, ")
+            # A sentence, like every other detail message (pydantic's have no full stop).
+            message = raw_message.removeprefix("Value error, ").rstrip(".") + "."
             details.append(field_error(path, INVALID_VALUE, message))
     return details
 

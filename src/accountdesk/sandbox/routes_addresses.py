@@ -24,6 +24,7 @@ from accountdesk.sandbox.errors import ApiProblem, conflict, invalid_field
 from accountdesk.sandbox.inputs import address_changes, new_address_data, normalise_tags
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.schemas import AddressIn, AddressPatchIn
+from accountdesk.sandbox.validation import FieldProblems
 
 router = APIRouter(
     prefix="/customer/{tenant}/me/addresses", tags=["Addresses"], responses=ERROR_RESPONSES
@@ -49,7 +50,8 @@ def _parse_tags(tags: str) -> list[str]:
     parts = [part for part in tags.split(",") if part.strip()]
     if not parts:
         raise invalid_field("tags", "Give at least one tag, for example BILLING,SHIPPING.")
-    return normalise_tags(parts, "tags")
+    with FieldProblems() as problems:
+        return normalise_tags(problems, parts, "tags")
 
 
 @router.post("", status_code=201, operation_id="POST-customer-add-address")
@@ -57,7 +59,8 @@ def create_address(
     principal: CustomerPrincipal, sandbox: SandboxDep, body: AddressIn
 ) -> dict[str, str]:
     """Add an address; the customer's first address becomes the default."""
-    data = new_address_data(body, "")
+    with FieldProblems(AddressIn) as problems:
+        data = new_address_data(problems, body, "")
     with sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)
         return {"id": add_address(conn, principal.tenant, customer.id, data)}
@@ -84,7 +87,8 @@ def patch_address(
 ) -> dict[str, Any]:
     """Present non-null fields replace, nulls clear (except `contactName`, which is required).
     `isDefault: true` makes it the only default; `false` leaves the customer without one."""
-    changes = address_changes(body, "")
+    with FieldProblems(AddressPatchIn) as problems:
+        changes = address_changes(problems, body, "")
     with sandbox.db.transaction() as conn:
         address = _find(conn, principal, address_id)
         expected = None if body.metadata is None else body.metadata.version
@@ -124,7 +128,10 @@ def add_tags(
     with sandbox.db.transaction() as conn:
         address = _find(conn, principal, address_id)
         current = list(address.data.get("tags") or [])
-        merged = normalise_tags(current + [tag for tag in wanted if tag not in current], "tags")
+        with FieldProblems() as problems:
+            merged = normalise_tags(
+                problems, current + [tag for tag in wanted if tag not in current], "tags"
+            )
         save_address(conn, address, {**address.data, "tags": merged}, address.is_default)
     return Response(status_code=204)
 

@@ -23,6 +23,11 @@ from accountdesk.sandbox.tokens import (
     revoke_grant,
     revoke_token,
 )
+from accountdesk.sandbox.validation import (
+    SPEC_PASSWORD_MIN_LENGTH,
+    FieldProblems,
+    require_text,
+)
 
 router = APIRouter(
     prefix="/customer/{tenant}",
@@ -40,6 +45,13 @@ def invalid_credentials() -> ApiProblem:
 def login(
     principal: AnyPrincipal, sandbox: SandboxDep, body: PasswordAuthenticationIn
 ) -> dict[str, Any]:
+    with FieldProblems(PasswordAuthenticationIn) as problems:
+        require_text(problems, "email", body.email)
+        if len(body.password) < SPEC_PASSWORD_MIN_LENGTH:
+            problems.invalid(
+                "password",
+                f"The password must be at least {SPEC_PASSWORD_MIN_LENGTH} characters long.",
+            )
     email_key = normalise_email(body.email)
     with sandbox.db.transaction() as conn:
         require_tenant(conn, principal.tenant)

@@ -29,7 +29,12 @@ from accountdesk.sandbox.schemas import (
     TokenIn,
 )
 from accountdesk.sandbox.tokens import revoke_customer_tokens
-from accountdesk.sandbox.validation import check_email, check_password, require_text
+from accountdesk.sandbox.validation import (
+    FieldProblems,
+    check_email,
+    check_password,
+    require_text,
+)
 
 router = APIRouter(prefix="/customer/{tenant}", tags=["Credentials"], responses=ERROR_RESPONSES)
 
@@ -71,9 +76,12 @@ def request_email_change(
     principal: CustomerPrincipal, sandbox: SandboxDep, body: ChangeEmailIn
 ) -> Response:
     """Check the current email and password, then mail a token to the NEW address."""
-    current = require_text("email", body.email)
-    password = require_text("password", body.password)
-    new_email = check_email("newEmail", require_text("newEmail", body.new_email))
+    with FieldProblems(ChangeEmailIn) as problems:
+        current = require_text(problems, "email", body.email)
+        password = require_text(problems, "password", body.password)
+        new_email = require_text(problems, "newEmail", body.new_email)
+        if new_email:
+            new_email = check_email(problems, "newEmail", new_email)
     with sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)
     if customer.login_email is None:
@@ -114,7 +122,8 @@ def request_email_change(
 def confirm_email_change(principal: AnyPrincipal, sandbox: SandboxDep, body: TokenIn) -> Response:
     """Switch the login email; with `syncContactEmail` the contact email follows. The old
     address gets a notice. Sessions stay valid: the password did not change."""
-    token = require_text("token", body.token).strip()
+    with FieldProblems(TokenIn) as problems:
+        token = require_text(problems, "token", body.token).strip()
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
         used = consume_mail_token(
@@ -179,12 +188,14 @@ def reset_password(
     login lock of the address is lifted."""
     with sandbox.db.transaction() as conn:
         tenant = require_tenant(conn, principal.tenant)
-    check_password("password", body.password, tenant)
+    with FieldProblems(PasswordUpdateIn) as problems:
+        token = require_text(problems, "token", body.token).strip()
+        check_password(problems, "password", body.password, tenant)
     password_hash = hash_password(body.password)
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
         used = consume_mail_token(
-            conn, tenant=principal.tenant, purpose="password-reset", raw=body.token.strip(), now=now
+            conn, tenant=principal.tenant, purpose="password-reset", raw=token, now=now
         )
         customer = get_customer(conn, principal.tenant, used.customer_id)
         if customer is None or customer.login_email is None:
@@ -211,8 +222,10 @@ def change_password(
     with sandbox.db.transaction() as conn:
         tenant = require_tenant(conn, principal.tenant)
         customer = load_customer(conn, principal)
+    with FieldProblems(PasswordChangeIn) as problems:
+        require_text(problems, "currentPassword", body.current_password)
+        check_password(problems, "newPassword", body.new_password, tenant)
     check_current_password(sandbox, customer, body.current_password, "currentPassword")
-    check_password("newPassword", body.new_password, tenant)
     password_hash = hash_password(body.new_password)
     now = sandbox.clock.now()
     assert customer.login_email is not None  # checked with the current password

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from accountdesk.sandbox.context import SandboxDep
-from accountdesk.sandbox.errors import ApiProblem, invalid_field
+from accountdesk.sandbox.errors import ApiProblem
 from accountdesk.sandbox.idp import Identity, issue_code, subject_token
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.tenants import get_tenant
-from accountdesk.sandbox.validation import check_email
+from accountdesk.sandbox.validation import FieldProblems, check_email
 
 router = APIRouter(prefix="/_sandbox/social", tags=["Sandbox only"], responses=ERROR_RESPONSES)
 
@@ -37,9 +37,10 @@ def authorize(
     """ "Sign in" as `email` and get the authorization code that POST socialLogin redeems.
     For PKCE pass `code_challenge` (S256) and later the matching `code_verifier`."""
     _require_tenant(sandbox, tenant)
-    address = check_email("email", email)
-    if code_challenge is not None and (code_challenge_method or "S256") != "S256":
-        raise invalid_field("code_challenge_method", "Only S256 is supported.")
+    with FieldProblems() as problems:
+        address = check_email(problems, "email", email)
+        if code_challenge is not None and (code_challenge_method or "S256") != "S256":
+            problems.invalid("code_challenge_method", "Only S256 is supported.")
     with sandbox.db.transaction() as conn:
         code = issue_code(
             conn,
@@ -63,7 +64,9 @@ def get_subject_token(
 ) -> dict[str, str | int]:
     """A subject access token (JWT) for POST exchangeauthtoken, valid for one hour."""
     _require_tenant(sandbox, tenant)
-    identity = Identity(email=check_email("email", email), name=name)
+    with FieldProblems() as problems:
+        address = check_email(problems, "email", email)
+    identity = Identity(email=address, name=name)
     token = subject_token(
         secret=sandbox.idp_secret,
         tenant=tenant,

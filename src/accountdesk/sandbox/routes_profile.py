@@ -25,7 +25,7 @@ from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.passwords import hash_password
 from accountdesk.sandbox.schemas import CustomerDetailsIn, PasswordAuthenticationIn
 from accountdesk.sandbox.tokens import delete_customer_tokens
-from accountdesk.sandbox.validation import check_email, check_password
+from accountdesk.sandbox.validation import FieldProblems, check_email, check_password
 
 router = APIRouter(
     prefix="/customer/{tenant}/me", tags=["Account and profile"], responses=ERROR_RESPONSES
@@ -92,25 +92,28 @@ def patch_me(
     merge = (
         request.headers.get("content-type", "").lower().startswith("application/merge-patch+json")
     )
-    changes = profile_changes(body, "")
+    with FieldProblems(CustomerDetailsIn) as problems:
+        changes = profile_changes(problems, body, "")
     with sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)
         expected = None if body.metadata is None else body.metadata.version
         if expected is not None and expected != customer.version:
             raise stale_version()
         profile = dict(customer.profile)
-        for name, value in changes.items():
-            if value is None:
-                if not merge:
-                    continue
-                if name == "contactEmail" and profile.get("contactEmail"):
-                    raise invalid_field("contactEmail", "The contact email cannot be removed.")
-                profile.pop(name, None)
-            elif merge and name in {"mixins", "b2b"}:
-                profile[name] = merge_patch(profile.get(name), value)
-            else:
-                profile[name] = value
-        check_b2b_rule(profile, "")
+        # Rules about the merged profile: they depend on what is stored, so they come second.
+        with FieldProblems(CustomerDetailsIn) as problems:
+            for name, value in changes.items():
+                if value is None:
+                    if not merge:
+                        continue
+                    if name == "contactEmail" and profile.get("contactEmail"):
+                        problems.invalid("contactEmail", "The contact email cannot be removed.")
+                    profile.pop(name, None)
+                elif merge and name in {"mixins", "b2b"}:
+                    profile[name] = merge_patch(profile.get(name), value)
+                else:
+                    profile[name] = value
+            check_b2b_rule(problems, profile, "")
         save_profile(conn, customer, profile)
         updated = load_customer(conn, principal)
         return customer_body(conn, updated, expand_addresses=False)
@@ -175,8 +178,9 @@ def assign_account(
     """Add an email + password login to a profile that has none (a social-login profile)."""
     with sandbox.db.transaction() as conn:
         tenant = require_tenant(conn, principal.tenant)
-    email = check_email("email", body.email)
-    check_password("password", body.password, tenant)
+    with FieldProblems(PasswordAuthenticationIn) as problems:
+        email = check_email(problems, "email", body.email)
+        check_password(problems, "password", body.password, tenant)
     password_hash = hash_password(body.password)
     with sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)

@@ -1,22 +1,23 @@
 """Request bodies, as pydantic models with the spec's camelCase names.
 
 Unknown properties are ignored, as Spring Boot services (Emporix included) do by default. Only
-the spec's structural rules live here; rules that need the tenant or the database (password
-policy, duplicates) are checked in the routes so their errors point at the right field.
+structure lives here (types, required properties); value rules (formats, lengths, the password
+policy) are checked in the routes with `validation.FieldProblems`, so one answer names every bad
+value, and pydantic's own errors (which stop the request before the route) stay structural.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
 
-from accountdesk.sandbox.errors import invalid_field
+from accountdesk.sandbox.errors import INVALID_VALUE, bad_request, field_error
 
 
-def _unencodable_path(value: Any, path: str) -> str | None:
-    """The JSON path of the first string (or key) that is not valid Unicode text.
+def _unencodable_paths(value: Any, path: str) -> list[str]:
+    """The JSON paths of the strings (and keys) that are not valid Unicode text.
 
     JSON allows escaped lone surrogates (`"\\ud800"`); Python accepts them, UTF-8 cannot encode
     them, so they are refused at the door rather than failing deep inside storage.
@@ -25,20 +26,17 @@ def _unencodable_path(value: Any, path: str) -> str | None:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            return path or "body"
-        return None
+            return [path or "body"]
+        return []
+    found: list[str] = []
     if isinstance(value, dict):
         for key, item in value.items():
             child = f"{path}.{key}" if path else str(key)
-            found = _unencodable_path(key, child) or _unencodable_path(item, child)
-            if found is not None:
-                return found
+            found += _unencodable_paths(key, child) or _unencodable_paths(item, child)
     if isinstance(value, list):
         for index, item in enumerate(value):
-            found = _unencodable_path(item, f"{path}[{index}]")
-            if found is not None:
-                return found
-    return None
+            found += _unencodable_paths(item, f"{path}[{index}]")
+    return found
 
 
 class TextSafeModel(BaseModel):
@@ -47,10 +45,14 @@ class TextSafeModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _refuse_unencodable_text(cls, data: Any) -> Any:
-        path = _unencodable_path(data, "")
-        if path is not None:
-            # Raised as the API error itself: it carries the exact path from the body's root.
-            raise invalid_field(path, "The text contains invalid Unicode characters.")
+        paths = _unencodable_paths(data, "")
+        if paths:
+            # Raised as the API error itself: it carries the exact paths from the body's root.
+            details = [
+                field_error(path, INVALID_VALUE, "The text contains invalid Unicode characters.")
+                for path in paths
+            ]
+            raise bad_request("The request contains invalid data.", details)
         return data
 
 
@@ -114,13 +116,13 @@ class AddressPatchIn(AddressIn):
 
 
 class PasswordAuthenticationIn(RequestBody):
-    email: str = Field(min_length=1)
-    password: str = Field(min_length=6)
+    email: str
+    password: str
 
 
 class SignupIn(RequestBody):
-    email: str = Field(min_length=1)
-    password: str = Field(min_length=1)
+    email: str
+    password: str
     customer_details: CustomerDetailsIn | None = None
     customer_address: AddressIn | None = None
     signup: PasswordAuthenticationIn | None = None
