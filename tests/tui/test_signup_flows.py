@@ -309,3 +309,36 @@ async def test_an_overlong_password_is_not_truncated(make_app: MakeApp) -> None:
         assert field(pilot, "signup-password-field").error == (
             "Use at most 128 characters (200 now)."
         )
+
+
+async def test_the_whole_form_by_keyboard_alone(
+    make_app: MakeApp, fresh_tenant: Any, outbox: Any
+) -> None:
+    email = f"kb-{uuid.uuid4().hex[:8]}@example.com"
+    app = make_app(environment_of(fresh_tenant))
+    async with app.run_test(size=(100, 50)) as pilot:
+        await settle(pilot)
+        # email -> password -> (remember me is disabled here) -> Log in -> Create an account
+        await pilot.press("tab", "tab", "tab")
+        assert app.focused is app.screen.query_one("#login-sign-up", Button)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SignUpScreen)
+        # Enter moves from field to field; tab skips the optional ones.
+        await pilot.press(*email, "enter")
+        await pilot.press(*GOOD_PASSWORD, "enter")
+        await pilot.press(*GOOD_PASSWORD, "enter")
+        assert app.focused is app.screen.query_one("#signup-title", Select)
+        await pilot.press("tab")
+        await pilot.press(*"Ada", "enter", *"Lovelace", "enter")
+        assert app.focused is app.screen.query_one("#signup-phone", Input)
+        await pilot.press("tab", "tab", "tab")  # phone, company, language -> currency
+        await pilot.press("tab")  # -> contact name
+        await pilot.press("tab", *"Main Street", "enter", *"1", "enter")
+        await pilot.press(*"10115", "enter", *"Berlin", "enter")
+        assert app.focused is app.screen.query_one("#signup-country .country-filter", Input)
+        await pilot.press(*"germ", "enter")  # enter picks the match...
+        await pilot.press("enter")  # ...and enter again sends the form
+        await settle(pilot)
+        assert isinstance(app.screen, ActivationScreen)
+        assert (await outbox.latest(email, "customer.opt-in"))["token"]
