@@ -16,6 +16,7 @@ from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.activation import ActivationScreen
 from accountdesk.tui.screens.login import LoginScreen
 from accountdesk.tui.screens.signup import SignUpScreen
+from accountdesk.tui.validation import TOO_COMMON
 from accountdesk.tui.widgets.country_select import CountrySelect
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.widgets.password_strength import PasswordStrength
@@ -342,3 +343,18 @@ async def test_the_whole_form_by_keyboard_alone(
         await settle(pilot)
         assert isinstance(app.screen, ActivationScreen)
         assert (await outbox.latest(email, "customer.opt-in"))["token"]
+
+
+async def test_a_well_known_password_is_refused_before_sending(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 50)) as pilot:
+        screen = await open_signup(pilot)
+        fill_valid_form(screen, "ada@example.com")
+        await type_into(pilot, "signup-password", "iloveyou")
+        assert field(pilot, "signup-password-field").error == TOO_COMMON
+        screen.query_one("#signup-password-again", Input).value = "iloveyou"
+        calls_before = len(app.api_log)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SignUpScreen)
+        assert len(app.api_log) == calls_before

@@ -6,8 +6,10 @@ import pytest
 
 from accountdesk.tui.validation import (
     PASSWORD_MAX_LENGTH,
+    TOO_COMMON,
     assess_password,
     email_problem,
+    new_password_problem,
     password_problem,
     passwords_match_problem,
     required_problem,
@@ -102,3 +104,17 @@ def test_passwords_must_match() -> None:
 def test_blocked_password_hint_does_not_repeat_the_error() -> None:
     assert assess_password("short").hint == "Too short to rate yet."
     assert assess_password("x" * (PASSWORD_MAX_LENGTH + 1)).hint == "Too long."
+
+
+@pytest.mark.parametrize("password", ["password1", "p@ssw0rd", "iloveyou", "monkey123", "Sunshine"])
+def test_well_known_passwords_are_refused(password: str) -> None:
+    assert password_problem(password) is None  # long enough...
+    assessment = assess_password(password)
+    assert assessment.problem == TOO_COMMON  # ...but on every attacker's list
+    assert new_password_problem(password) == TOO_COMMON
+    assert assessment.hint == "Strength: very weak. Attackers try this one first."
+
+
+def test_a_common_word_inside_a_longer_password_is_only_advice() -> None:
+    assert new_password_problem("Demo-Password-42") is None
+    assert new_password_problem("monkey123-under-the-bridge") is None

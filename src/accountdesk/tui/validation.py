@@ -2,13 +2,15 @@
 
 Each `*_problem` function returns the short message to show next to the field, or None when
 the value is acceptable. Rules follow OWASP ASVS 5.0 (V6): passwords of 8 to 128 characters,
-counted as code points, any Unicode, no composition rules; 15 or more recommended.
+counted as code points, any Unicode, no composition rules; 15 or more recommended; none
+of the well-known passwords.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -17,6 +19,8 @@ from zxcvbn import zxcvbn
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_RECOMMENDED_LENGTH = 15
 PASSWORD_MAX_LENGTH = 128
+
+TOO_COMMON = "This is one of the most common passwords; choose another."
 
 # zxcvbn's matching grows quickly with length; beyond this the score is already maximal
 # and the extra characters would only slow down typing.
@@ -63,6 +67,24 @@ def password_problem(password: str) -> str | None:
     return None
 
 
+def new_password_problem(password: str) -> str | None:
+    """What blocks choosing this password: the length limits, or being a well-known password
+    (ASVS 6.2.4: check against breached passwords; zxcvbn bundles the 30,000 most common)."""
+    return assess_password(password).problem
+
+
+def _is_common_password(sample: str, sequence: list[dict[str, Any]]) -> bool:
+    """zxcvbn matched the whole password, as typed or in l33t spelling, to its list of
+    common passwords."""
+    return any(
+        match["pattern"] == "dictionary"
+        and match.get("dictionary_name") == "passwords"
+        and match["i"] == 0
+        and match["j"] == len(sample) - 1
+        for match in sequence
+    )
+
+
 def passwords_match_problem(password: str, repeated: str) -> str | None:
     if not repeated:
         return "Repeat the password."
@@ -94,12 +116,17 @@ def assess_password(password: str, user_inputs: tuple[str, ...] = ()) -> Passwor
     problem = password_problem(password)
     if not password:
         return PasswordAssessment(0, problem, f"At least {PASSWORD_MIN_LENGTH} characters.")
-    result = zxcvbn(password[:_STRENGTH_SAMPLE_LENGTH], user_inputs=[u for u in user_inputs if u])
+    sample = password[:_STRENGTH_SAMPLE_LENGTH]
+    result = zxcvbn(sample, user_inputs=[u for u in user_inputs if u])
+    if problem is None and _is_common_password(sample, result["sequence"]):
+        problem = TOO_COMMON
     score = int(result["score"])
     feedback = result["feedback"]
     advice = str(feedback.get("warning") or "") or next(iter(feedback.get("suggestions") or []), "")
     words = f"Strength: {_SCORE_WORDS[score]}."
-    if problem is not None:
+    if problem == TOO_COMMON:
+        hint = "Strength: very weak. Attackers try this one first."
+    elif problem is not None:
         # The blocking problem is shown as the field's error; don't repeat it here.
         hint = "Too long." if len(password) > PASSWORD_MAX_LENGTH else "Too short to rate yet."
     elif len(password) < PASSWORD_RECOMMENDED_LENGTH:

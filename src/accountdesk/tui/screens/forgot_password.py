@@ -15,8 +15,8 @@ from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.validation import (
     email_problem,
     extract_token,
+    new_password_problem,
     normalized_email,
-    password_problem,
     passwords_match_problem,
     token_problem,
 )
@@ -175,7 +175,7 @@ class ResetPasswordScreen(AccountDeskScreen):
                 "New password",
                 PasswordInput(id="reset-password"),
                 hint="8 to 128 characters; 15 or more recommended. ctrl+o shows it.",
-                check=password_problem,
+                check=new_password_problem,
                 required=True,
                 id="reset-password-field",
             )

@@ -22,8 +22,8 @@ from accountdesk.tui.screens.activation import ActivationScreen
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.validation import (
     email_problem,
+    new_password_problem,
     normalized_email,
-    password_problem,
     passwords_match_problem,
 )
 from accountdesk.tui.widgets.country_select import CountrySelect, match_countries
@@ -136,7 +136,7 @@ class SignUpScreen(AccountDeskScreen):
                 "Password",
                 PasswordInput(id="signup-password"),
                 hint="8 to 128 characters; 15 or more recommended. ctrl+o shows it.",
-                check=password_problem,
+                check=new_password_problem,
                 required=True,
                 id="signup-password-field",
             )
