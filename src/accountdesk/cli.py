@@ -81,7 +81,7 @@ def _run_tui(options: argparse.Namespace) -> int:
     from accountdesk.session import ConfigError, load_settings
 
     try:
-        settings = load_settings(theme=options.theme, kiosk=options.kiosk)
+        settings = load_settings(environment=options.env, theme=options.theme, kiosk=options.kiosk)
         environment = settings.resolve_environment(
             options.env, options.base_url, options.tenant, options.client_id
         )

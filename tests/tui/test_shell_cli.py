@@ -52,6 +52,16 @@ def test_unknown_environment_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     assert "sandbox" in error
 
 
+def test_env_flag_wins_over_the_environment_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ACCOUNTDESK_ENVIRONMENT", "from-variable")
+    assert main(["--env", "from-flag"]) == EXIT_USAGE
+    error = capsys.readouterr().err
+    assert "'from-flag'" in error
+    assert "from-variable" not in error
+
+
 def test_bad_tenant_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--base-url", "https://api.example.com", "--tenant", "Bad Tenant!"]) == EXIT_USAGE
     assert "is not a tenant name" in capsys.readouterr().err

@@ -100,8 +100,12 @@ def _builtin_sandbox() -> Environment:
 
 
 def _format_validation_error(error: ValidationError, source: str) -> str:
+    problems = error.errors()
+    if len(problems) == 1 and not problems[0]["loc"]:
+        # A whole-settings rule (an unknown environment name): its message names the culprit.
+        return str(problems[0]["msg"]).removeprefix("Value error, ")
     lines = [f"Invalid configuration ({source}):"]
-    for item in error.errors():
+    for item in problems:
         location = ".".join(str(part) for part in item["loc"]) or "(top level)"
         message = item["msg"].removeprefix("Value error, ")
         lines.append(f"  {location}: {message}")

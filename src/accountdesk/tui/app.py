@@ -351,7 +351,7 @@ class AccountDeskApp(App[int]):
         self._expired_pending = True
         self._reauthenticating = email
         self.push_screen(
-            LoginScreen(reason=SESSION_EXPIRED_REASON, resume_in_place=True),
+            LoginScreen(reason=SESSION_EXPIRED_REASON, resume_in_place=True, email=email),
             self._reauthentication_closed,
         )
 
