@@ -53,3 +53,10 @@ def require_tenant(conn: sqlite3.Connection, name: str) -> Tenant:
             400, "bad_request", "The tenant information provided with the request is not valid."
         )
     return tenant
+
+
+def require_known_tenant(sandbox: Sandbox, name: str) -> None:
+    """For the sandbox-only endpoints, which name the tenant in the path or query: 404."""
+    with sandbox.db.transaction() as conn:
+        if get_tenant(conn, name) is None:
+            raise ApiProblem(404, "resource_not_found", f"Tenant '{name}' does not exist.")

@@ -93,6 +93,10 @@ def conflict(message: str) -> ApiProblem:
     return ApiProblem(409, "conflict_resource", message)
 
 
+def duplicate_account(email: str, tenant: str) -> ApiProblem:
+    return conflict(f"Duplicate account '{email}' for tenant '{tenant}'.")
+
+
 _LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie"}
 
 

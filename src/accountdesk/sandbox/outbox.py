@@ -22,75 +22,63 @@ class Mail:
     token: str | None = None
 
 
-def opt_in_mail(to: str, token: str) -> Mail:
-    return Mail(
-        "customer.opt-in",
-        to,
-        "Activate your account",
-        "Welcome! Confirm your email address to activate your account."
-        f"\n\nActivation token: {token}\n\nThe token is valid for 24 hours and works once.",
-        token,
-    )
+@dataclass(frozen=True)
+class MailTemplate:
+    """One kind of mail; `text` has `str.format` slots, `{token}` for the emailed token."""
+
+    event: str
+    subject: str
+    text: str
+
+    def compose(self, to: str, *, token: str | None = None, **values: str) -> Mail:
+        return Mail(self.event, to, self.subject, self.text.format(token=token, **values), token)
 
 
-def password_reset_mail(to: str, token: str) -> Mail:
-    return Mail(
-        "customer.password-reset",
-        to,
-        "Reset your password",
-        "Someone asked to reset the password of your account. If it was you, use this token to"
-        f" choose a new password:\n\n{token}\n\nIf it was not you, ignore this email.",
-        token,
-    )
+OPT_IN = MailTemplate(
+    "customer.opt-in",
+    "Activate your account",
+    "Welcome! Confirm your email address to activate your account."
+    "\n\nActivation token: {token}\n\nThe token is valid for 24 hours and works once.",
+)
 
+PASSWORD_RESET = MailTemplate(
+    "customer.password-reset",
+    "Reset your password",
+    "Someone asked to reset the password of your account. If it was you, use this token to"
+    " choose a new password:\n\n{token}\n\nIf it was not you, ignore this email.",
+)
 
-def email_change_request_mail(to: str, token: str) -> Mail:
-    return Mail(
-        "customer.email-change-request",
-        to,
-        "Confirm your new email address",
-        "Confirm that this is your new login email address with this token:"
-        f"\n\n{token}\n\nThe token is valid for 24 hours and works once.",
-        token,
-    )
+EMAIL_CHANGE_REQUEST = MailTemplate(
+    "customer.email-change-request",
+    "Confirm your new email address",
+    "Confirm that this is your new login email address with this token:"
+    "\n\n{token}\n\nThe token is valid for 24 hours and works once.",
+)
 
+EMAIL_CHANGED = MailTemplate(
+    "customer.email-change",
+    "Your login email address was changed",
+    "Your account now logs in with {new_email}. If you did not do this, contact support.",
+)
 
-def email_changed_mail(to: str, new_email: str) -> Mail:
-    return Mail(
-        "customer.email-change",
-        to,
-        "Your login email address was changed",
-        f"Your account now logs in with {new_email}. If you did not do this, contact support.",
-    )
+DELETION_REQUEST = MailTemplate(
+    "customer.deletion-request",
+    "Confirm the deletion of your account",
+    "You asked to delete your account and all its data. Confirm with this token:"
+    "\n\n{token}\n\nIf you did not ask for this, ignore this email.",
+)
 
+DELETED = MailTemplate(
+    "customer.deleted",
+    "Your account was deleted",
+    "Your account and its data were deleted. We are sorry to see you go.",
+)
 
-def deletion_request_mail(to: str, token: str) -> Mail:
-    return Mail(
-        "customer.deletion-request",
-        to,
-        "Confirm the deletion of your account",
-        "You asked to delete your account and all its data. Confirm with this token:"
-        f"\n\n{token}\n\nIf you did not ask for this, ignore this email.",
-        token,
-    )
-
-
-def deleted_mail(to: str) -> Mail:
-    return Mail(
-        "customer.deleted",
-        to,
-        "Your account was deleted",
-        "Your account and its data were deleted. We are sorry to see you go.",
-    )
-
-
-def password_changed_mail(to: str) -> Mail:
-    return Mail(
-        "customer.password-changed",
-        to,
-        "Your password was changed",
-        "The password of your account was changed. If you did not do this, reset it now.",
-    )
+PASSWORD_CHANGED = MailTemplate(
+    "customer.password-changed",
+    "Your password was changed",
+    "The password of your account was changed. If you did not do this, reset it now.",
+)
 
 
 def send(conn: sqlite3.Connection, *, tenant: str, mail: Mail, now: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from typing import Annotated, Any
 
@@ -20,13 +21,14 @@ router = APIRouter(
 )
 
 
-def _unknown_client() -> ApiProblem:
-    return ApiProblem(
-        401,
-        "invalid_client",
-        "The client_id is not a storefront client of this tenant.",
-        [field_error("client_id", "invalid_value", "Unknown client id for this tenant.")],
-    )
+def _require_client(conn: sqlite3.Connection, tenant: str, client_id: str) -> None:
+    if require_tenant(conn, tenant).client_id != client_id:
+        raise ApiProblem(
+            401,
+            "invalid_client",
+            "The client_id is not a storefront client of this tenant.",
+            [field_error("client_id", "invalid_value", "Unknown client id for this tenant.")],
+        )
 
 
 def _bad_refresh() -> ApiProblem:
@@ -50,9 +52,7 @@ def anonymous_login(
     del currency, site_code, language, target_location
     lifetimes = sandbox.settings.lifetimes
     with sandbox.db.transaction() as conn:
-        known = require_tenant(conn, tenant)
-        if known.client_id != client_id:
-            raise _unknown_client()
+        _require_client(conn, tenant, client_id)
         pair = issue_pair(
             conn,
             tenant=tenant,
@@ -84,9 +84,7 @@ def anonymous_refresh(
     lifetimes = sandbox.settings.lifetimes
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
-        known = require_tenant(conn, tenant)
-        if known.client_id != client_id:
-            raise _unknown_client()
+        _require_client(conn, tenant, client_id)
         if refresh_token:
             record = find_token(conn, tenant, refresh_token)
             if (

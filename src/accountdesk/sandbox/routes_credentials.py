@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -17,8 +19,8 @@ from accountdesk.sandbox.customers import (
     save_profile,
     update_columns,
 )
-from accountdesk.sandbox.errors import conflict, invalid_field, invalid_token
-from accountdesk.sandbox.mail_tokens import consume_mail_token, issue_mail_token
+from accountdesk.sandbox.errors import duplicate_account, invalid_field, invalid_token
+from accountdesk.sandbox.mail_tokens import redeem_mail_token, send_mail_token
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.passwords import hash_password, verify_password
 from accountdesk.sandbox.schemas import (
@@ -67,6 +69,22 @@ def check_current_password(
         raise invalid_field(field, "The password is not correct.")
 
 
+def replace_password(
+    conn: sqlite3.Connection,
+    customer: CustomerRecord,
+    password_hash: str,
+    *,
+    now: float,
+    keep_grant: str | None = None,
+) -> None:
+    """Store the new password, end every session but `keep_grant`'s and notify the customer."""
+    assert customer.login_email is not None  # only login accounts have a password to replace
+    update_columns(conn, customer, password_hash=password_hash)
+    revoke_customer_tokens(conn, customer.tenant, customer.id, keep_grant=keep_grant)
+    mail = outbox.PASSWORD_CHANGED.compose(customer.login_email)
+    outbox.send(conn, tenant=customer.tenant, mail=mail, now=now)
+
+
 @router.post(
     "/me/accounts/internal/email/change",
     status_code=204,
@@ -94,22 +112,17 @@ def request_email_change(
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
         if find_by_login_email(conn, principal.tenant, new_email) is not None:
-            raise conflict(f"Duplicate account '{new_email}' for tenant '{principal.tenant}'.")
-        token = issue_mail_token(
+            raise duplicate_account(new_email, principal.tenant)
+        send_mail_token(
             conn,
             tenant=principal.tenant,
             purpose="email-change",
             customer_id=customer.id,
+            to=new_email,
             now=now,
             lifetime=sandbox.settings.lifetimes.emailed_token,
             payload={"newEmail": new_email, "syncContactEmail": body.sync_contact_email},
             supersede=True,
-        )
-        outbox.send(
-            conn,
-            tenant=principal.tenant,
-            mail=outbox.email_change_request_mail(new_email, token),
-            now=now,
         )
     return Response(status_code=204)
 
@@ -126,15 +139,14 @@ def confirm_email_change(principal: AnyPrincipal, sandbox: SandboxDep, body: Tok
         token = require_text(problems, "token", body.token).strip()
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
-        used = consume_mail_token(
+        customer, used = redeem_mail_token(
             conn, tenant=principal.tenant, purpose="email-change", raw=token, now=now
         )
-        customer = get_customer(conn, principal.tenant, used.customer_id)
-        if customer is None or customer.login_email is None:
+        if customer.login_email is None:
             raise invalid_token()
         new_email = str(used.payload["newEmail"])
         if find_by_login_email(conn, principal.tenant, new_email) is not None:
-            raise conflict(f"Duplicate account '{new_email}' for tenant '{principal.tenant}'.")
+            raise duplicate_account(new_email, principal.tenant)
         old_email = customer.login_email
         update_columns(conn, customer, login_email=new_email)
         if used.payload.get("syncContactEmail"):
@@ -142,12 +154,8 @@ def confirm_email_change(principal: AnyPrincipal, sandbox: SandboxDep, body: Tok
             assert refreshed is not None
             save_profile(conn, refreshed, {**refreshed.profile, "contactEmail": new_email})
         throttle.reset(conn, principal.tenant, old_email)
-        outbox.send(
-            conn,
-            tenant=principal.tenant,
-            mail=outbox.email_changed_mail(old_email, new_email),
-            now=now,
-        )
+        mail = outbox.EMAIL_CHANGED.compose(old_email, new_email=new_email)
+        outbox.send(conn, tenant=principal.tenant, mail=mail, now=now)
     return Response(status_code=204)
 
 
@@ -162,20 +170,15 @@ def request_password_reset(
     with sandbox.db.transaction() as conn:
         customer = find_by_login_email(conn, principal.tenant, body.email)
         if customer is not None and customer.login_email is not None:
-            token = issue_mail_token(
+            send_mail_token(
                 conn,
                 tenant=principal.tenant,
                 purpose="password-reset",
                 customer_id=customer.id,
+                to=customer.login_email,
                 now=now,
                 lifetime=sandbox.settings.lifetimes.emailed_token,
                 supersede=True,
-            )
-            outbox.send(
-                conn,
-                tenant=principal.tenant,
-                mail=outbox.password_reset_mail(customer.login_email, token),
-                now=now,
             )
     return Response(status_code=204)
 
@@ -194,21 +197,13 @@ def reset_password(
     password_hash = hash_password(body.password)
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
-        used = consume_mail_token(
+        customer, _ = redeem_mail_token(
             conn, tenant=principal.tenant, purpose="password-reset", raw=token, now=now
         )
-        customer = get_customer(conn, principal.tenant, used.customer_id)
-        if customer is None or customer.login_email is None:
+        if customer.login_email is None:
             raise invalid_token()
-        update_columns(conn, customer, password_hash=password_hash)
-        revoke_customer_tokens(conn, principal.tenant, customer.id)
+        replace_password(conn, customer, password_hash, now=now)
         throttle.reset(conn, principal.tenant, customer.login_email)
-        outbox.send(
-            conn,
-            tenant=principal.tenant,
-            mail=outbox.password_changed_mail(customer.login_email),
-            now=now,
-        )
     return Response(status_code=204)
 
 
@@ -228,16 +223,8 @@ def change_password(
     check_current_password(sandbox, customer, body.current_password, "currentPassword")
     password_hash = hash_password(body.new_password)
     now = sandbox.clock.now()
-    assert customer.login_email is not None  # checked with the current password
     with sandbox.db.transaction() as conn:
-        update_columns(conn, customer, password_hash=password_hash)
-        revoke_customer_tokens(
-            conn, principal.tenant, customer.id, keep_grant=principal.token.grant_id
-        )
-        outbox.send(
-            conn,
-            tenant=principal.tenant,
-            mail=outbox.password_changed_mail(customer.login_email),
-            now=now,
+        replace_password(
+            conn, customer, password_hash, now=now, keep_grant=principal.token.grant_id
         )
     return Response(status_code=204)

@@ -6,22 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from accountdesk.sandbox.context import SandboxDep
-from accountdesk.sandbox.errors import ApiProblem
+from accountdesk.sandbox.context import SandboxDep, require_known_tenant
 from accountdesk.sandbox.idp import Identity, issue_code, subject_token
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
-from accountdesk.sandbox.tenants import get_tenant
 from accountdesk.sandbox.validation import FieldProblems, check_email
 
 router = APIRouter(prefix="/_sandbox/social", tags=["Sandbox only"], responses=ERROR_RESPONSES)
 
 SUBJECT_TOKEN_LIFETIME = 3600
-
-
-def _require_tenant(sandbox: SandboxDep, tenant: str) -> None:
-    with sandbox.db.transaction() as conn:
-        if get_tenant(conn, tenant) is None:
-            raise ApiProblem(404, "resource_not_found", f"Tenant '{tenant}' does not exist.")
 
 
 @router.get("/authorize")
@@ -36,7 +28,7 @@ def authorize(
 ) -> dict[str, str]:
     """ "Sign in" as `email` and get the authorization code that POST socialLogin redeems.
     For PKCE pass `code_challenge` (S256) and later the matching `code_verifier`."""
-    _require_tenant(sandbox, tenant)
+    require_known_tenant(sandbox, tenant)
     with FieldProblems() as problems:
         address = check_email(problems, "email", email)
         if code_challenge is not None and (code_challenge_method or "S256") != "S256":
@@ -63,7 +55,7 @@ def get_subject_token(
     name: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, str | int]:
     """A subject access token (JWT) for POST exchangeauthtoken, valid for one hour."""
-    _require_tenant(sandbox, tenant)
+    require_known_tenant(sandbox, tenant)
     with FieldProblems() as problems:
         address = check_email(problems, "email", email)
     identity = Identity(email=address, name=name)

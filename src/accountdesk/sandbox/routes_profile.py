@@ -18,9 +18,9 @@ from accountdesk.sandbox.customers import (
     save_profile,
     update_columns,
 )
-from accountdesk.sandbox.errors import conflict, invalid_field
+from accountdesk.sandbox.errors import conflict, duplicate_account, invalid_field
 from accountdesk.sandbox.inputs import check_b2b_rule, profile_changes
-from accountdesk.sandbox.mail_tokens import consume_mail_token, issue_mail_token
+from accountdesk.sandbox.mail_tokens import consume_mail_token, send_mail_token
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.passwords import hash_password
 from accountdesk.sandbox.schemas import CustomerDetailsIn, PasswordAuthenticationIn
@@ -137,20 +137,15 @@ def delete_me(
         customer = load_customer(conn, principal)
         recipient = customer.login_email or customer.social_email or ""
         if token is None or not token.strip():
-            raw = issue_mail_token(
+            send_mail_token(
                 conn,
                 tenant=principal.tenant,
                 purpose="deletion",
                 customer_id=customer.id,
+                to=recipient,
                 now=now,
                 lifetime=sandbox.settings.lifetimes.emailed_token,
                 supersede=True,
-            )
-            outbox.send(
-                conn,
-                tenant=principal.tenant,
-                mail=outbox.deletion_request_mail(recipient, raw),
-                now=now,
             )
             return Response(status_code=202)
         consume_mail_token(
@@ -163,7 +158,7 @@ def delete_me(
         )
         delete_customer(conn, customer)
         delete_customer_tokens(conn, principal.tenant, customer.id)
-        outbox.send(conn, tenant=principal.tenant, mail=outbox.deleted_mail(recipient), now=now)
+        outbox.send(conn, tenant=principal.tenant, mail=outbox.DELETED.compose(recipient), now=now)
     return Response(status_code=204)
 
 
@@ -187,6 +182,6 @@ def assign_account(
         if customer.login_email is not None:
             raise conflict("The customer already has an email and password account.")
         if find_by_login_email(conn, principal.tenant, email) is not None:
-            raise conflict(f"Duplicate account '{email}' for tenant '{principal.tenant}'.")
+            raise duplicate_account(email, principal.tenant)
         update_columns(conn, customer, login_email=email, password_hash=password_hash)
     return {"id": customer.id}

@@ -12,8 +12,8 @@ from fastapi.responses import Response
 from pydantic import ConfigDict, Field
 
 from accountdesk.sandbox import outbox
-from accountdesk.sandbox.context import Sandbox, SandboxDep
-from accountdesk.sandbox.errors import ApiProblem, conflict, invalid_field
+from accountdesk.sandbox.context import SandboxDep, require_known_tenant
+from accountdesk.sandbox.errors import conflict, invalid_field
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.schemas import TextSafeModel
 from accountdesk.sandbox.tenants import TENANT_NAME, Tenant, create_tenant, get_tenant
@@ -37,12 +37,6 @@ class TenantIn(TextSafeModel):
     password_max_length: int = Field(default=128, alias="passwordMaxLength", ge=1, le=4096)
 
 
-def _require_known_tenant(sandbox: Sandbox, tenant: str) -> None:
-    with sandbox.db.transaction() as conn:
-        if get_tenant(conn, tenant) is None:
-            raise ApiProblem(404, "resource_not_found", f"Tenant '{tenant}' does not exist.")
-
-
 @router.get("/{tenant}/outbox")
 def read_outbox(
     sandbox: SandboxDep,
@@ -50,14 +44,14 @@ def read_outbox(
     to: Annotated[str | None, Query()] = None,
 ) -> list[dict[str, Any]]:
     """Every mail sent in this tenant (optionally only to one address), oldest first."""
-    _require_known_tenant(sandbox, tenant)
+    require_known_tenant(sandbox, tenant)
     with sandbox.db.transaction() as conn:
         return outbox.list_mail(conn, tenant, to)
 
 
 @router.delete("/{tenant}/outbox", status_code=204)
 def empty_outbox(sandbox: SandboxDep, tenant: Annotated[str, Path()]) -> Response:
-    _require_known_tenant(sandbox, tenant)
+    require_known_tenant(sandbox, tenant)
     with sandbox.db.transaction() as conn:
         outbox.clear_mail(conn, tenant)
     return Response(status_code=204)

@@ -7,20 +7,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from accountdesk.sandbox import outbox
 from accountdesk.sandbox.addresses import add_address
 from accountdesk.sandbox.auth import AnyPrincipal
 from accountdesk.sandbox.context import SandboxDep, require_tenant
 from accountdesk.sandbox.customers import (
     find_by_login_email,
-    get_customer,
     insert_customer,
     normalise_email,
     update_columns,
 )
-from accountdesk.sandbox.errors import conflict, invalid_token
+from accountdesk.sandbox.errors import duplicate_account
 from accountdesk.sandbox.inputs import check_b2b_rule, new_address_data, profile_changes
-from accountdesk.sandbox.mail_tokens import consume_mail_token, issue_mail_token
+from accountdesk.sandbox.mail_tokens import redeem_mail_token, send_mail_token
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.passwords import hash_password
 from accountdesk.sandbox.schemas import EmailIn, SignupIn
@@ -38,10 +36,6 @@ router = APIRouter(
     tags=["Authentication and authorization"],
     responses=ERROR_RESPONSES,
 )
-
-
-def duplicate_account(email: str, tenant: str) -> Exception:
-    return conflict(f"Duplicate account '{email}' for tenant '{tenant}'.")
 
 
 @router.post("/signup", status_code=201, operation_id="POST-customer-create-customer-account")
@@ -103,16 +97,14 @@ def signup(principal: AnyPrincipal, sandbox: SandboxDep, body: SignupIn) -> dict
         if address is not None:
             add_address(conn, tenant.name, customer_id, address)
         if tenant.double_opt_in:
-            token = issue_mail_token(
+            send_mail_token(
                 conn,
                 tenant=tenant.name,
                 purpose="opt-in",
                 customer_id=customer_id,
+                to=login_email,
                 now=now,
                 lifetime=sandbox.settings.lifetimes.emailed_token,
-            )
-            outbox.send(
-                conn, tenant=tenant.name, mail=outbox.opt_in_mail(login_email, token), now=now
             )
     return {"id": customer_id}
 
@@ -130,12 +122,9 @@ def confirm_opt_in(
 ) -> dict[str, Any]:
     """Activate the account and log the customer in (same session as the caller's token)."""
     with sandbox.db.transaction() as conn:
-        used = consume_mail_token(
+        customer, _ = redeem_mail_token(
             conn, tenant=principal.tenant, purpose="opt-in", raw=token, now=sandbox.clock.now()
         )
-        customer = get_customer(conn, principal.tenant, used.customer_id)
-        if customer is None:
-            raise invalid_token()
         update_columns(conn, customer, active=1)
         pair, saas = start_customer_session(conn, sandbox, customer, principal.token.session_id)
     return customer_token_body(pair, saas, sandbox)
@@ -154,19 +143,14 @@ def resend_opt_in(principal: AnyPrincipal, sandbox: SandboxDep, body: EmailIn) -
     with sandbox.db.transaction() as conn:
         customer = find_by_login_email(conn, principal.tenant, body.email)
         if customer is not None and not customer.active and customer.login_email is not None:
-            token = issue_mail_token(
+            send_mail_token(
                 conn,
                 tenant=principal.tenant,
                 purpose="opt-in",
                 customer_id=customer.id,
+                to=customer.login_email,
                 now=now,
                 lifetime=sandbox.settings.lifetimes.emailed_token,
                 supersede=True,
-            )
-            outbox.send(
-                conn,
-                tenant=principal.tenant,
-                mail=outbox.opt_in_mail(customer.login_email, token),
-                now=now,
             )
     return Response(status_code=202)
