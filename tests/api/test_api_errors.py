@@ -29,6 +29,11 @@ def _error(status: int, body: object, headers: dict[str, str] | None = None) -> 
     return error_from_response(status, headers or {}, raw)
 
 
+def _gateway_fault(faultstring: str, errorcode: str) -> ApiError:
+    """What the API gateway answers for a bad bearer token: 401 with a `fault` body."""
+    return _error(401, {"fault": {"faultstring": faultstring, "detail": {"errorcode": errorcode}}})
+
+
 def test_error_message_body_with_field_details() -> None:
     error = _error(
         400,
@@ -87,15 +92,7 @@ def test_wrong_credentials_are_not_a_token_problem() -> None:
 
 
 def test_gateway_fault_for_an_invalid_token() -> None:
-    error = _error(
-        401,
-        {
-            "fault": {
-                "faultstring": "Invalid access token",
-                "detail": {"errorcode": "oauth.v2.InvalidAccessToken"},
-            }
-        },
-    )
+    error = _gateway_fault("Invalid access token", "oauth.v2.InvalidAccessToken")
     assert type(error) is InvalidTokenError
     assert isinstance(error, UnauthorizedError)
     assert error.type == "oauth.v2.InvalidAccessToken"
@@ -103,15 +100,7 @@ def test_gateway_fault_for_an_invalid_token() -> None:
 
 
 def test_gateway_fault_for_an_expired_token() -> None:
-    error = _error(
-        401,
-        {
-            "fault": {
-                "faultstring": "Access Token expired",
-                "detail": {"errorcode": "keymanagement.service.access_token_expired"},
-            }
-        },
-    )
+    error = _gateway_fault("Access Token expired", "keymanagement.service.access_token_expired")
     assert type(error) is TokenExpiredError
     assert error.type == "keymanagement.service.access_token_expired"
     assert str(error).endswith(".")

@@ -168,11 +168,10 @@ class TokenValidation(_TokenModel):
     legal_entity_id: str | None = Field(default=None, alias="legalEntityId")
 
 
-class ExchangedToken(_TokenModel):
-    """A customer token obtained by exchanging an external identity provider's token."""
+class _FederatedToken(_TokenModel):
+    """The customer token of the federated logins: token exchange and social login."""
 
     access_token: str = Field(repr=False)
-    subject_access_token: str | None = Field(default=None, repr=False)
     saas_token: str | None = Field(default=None, repr=False)
     refresh_token: str | None = Field(default=None, repr=False)
     refresh_token_expires_in: int | None = None
@@ -183,24 +182,21 @@ class ExchangedToken(_TokenModel):
     session_id: str | None = None
 
 
-class SocialLoginToken(_TokenModel):
+class ExchangedToken(_FederatedToken):
+    """A customer token obtained by exchanging an external identity provider's token."""
+
+    subject_access_token: str | None = Field(default=None, repr=False)
+
+
+class SocialLoginToken(_FederatedToken):
     """A customer token from social login.
 
     The lifetimes arrive as strings (``"2591999"``) and are converted to ints; the answer has no
     ``session_id`` in the spec, but one is kept if a server sends it (notes §7 Q5, Q6).
     """
 
-    access_token: str = Field(repr=False)
     social_access_token: str | None = Field(default=None, repr=False)
     social_id_token: str | None = Field(default=None, repr=False)
-    saas_token: str | None = Field(default=None, repr=False)
-    refresh_token: str | None = Field(default=None, repr=False)
-    refresh_token_expires_in: int | None = None
-    session_idle_time: int | None = None
-    token_type: str | None = None
-    expires_in: int | None = None
-    scope: str | None = None
-    session_id: str | None = None
 
 
 # --- profile ---------------------------------------------------------------------------------
@@ -243,8 +239,9 @@ class AccountId(_ResponseModel):
     provider_id: str | None = None
 
 
-class AddressCreate(_RequestModel):
-    """A new address. ``country`` is the two-letter ISO code; ``tags`` are free strings."""
+class _AddressFields(BaseModel):
+    """The postal fields every address body shares; the subclasses bring the config (strict
+    request or tolerant response) and their own extra fields."""
 
     contact_name: str | None = None
     company_name: str | None = None
@@ -260,6 +257,11 @@ class AddressCreate(_RequestModel):
     country: str | None = None
     state: str | None = None
     contact_phone: str | None = None
+
+
+class AddressCreate(_RequestModel, _AddressFields):
+    """A new address. ``country`` is the two-letter ISO code; ``tags`` are free strings."""
+
     tags: list[str] | None = None
     mixins: dict[str, Any] | None = None
 
@@ -271,32 +273,23 @@ class AddressUpdate(AddressCreate):
     metadata: Metadata | None = None
 
 
-class Address(_ResponseModel):
+class _StoredResource(_ResponseModel):
+    id: str | None = None
+
+
+# Pydantic orders fields from the last base to the class itself: `_StoredResource` is listed
+# after the shared fields so that `id` stays first in the repr and the dump.
+class Address(_AddressFields, _StoredResource):
     """A stored address as the server returns it."""
 
-    id: str | None = None
-    contact_name: str | None = None
-    company_name: str | None = None
-    street: str | None = None
-    street_number: str | None = None
-    street_appendix: str | None = None
-    extra_line1: str | None = None
-    extra_line2: str | None = None
-    extra_line3: str | None = None
-    extra_line4: str | None = None
-    zip_code: str | None = None
-    city: str | None = None
-    country: str | None = None
-    state: str | None = None
-    contact_phone: str | None = None
     is_default: bool = False
     tags: list[str] = Field(default_factory=list)
     metadata: Metadata | None = None
     mixins: dict[str, Any] | None = None
 
 
-class CustomerDetails(_RequestModel):
-    """Personal data sent at signup. ``contact_email`` must equal the signup email if given."""
+class _PersonalFields(BaseModel):
+    """The personal fields a profile shares with the signup and update bodies."""
 
     title: str | None = None
     first_name: str | None = None
@@ -308,6 +301,11 @@ class CustomerDetails(_RequestModel):
     preferred_language: str | None = None
     preferred_currency: str | None = None
     preferred_site: str | None = None
+
+
+class CustomerDetails(_RequestModel, _PersonalFields):
+    """Personal data sent at signup. ``contact_email`` must equal the signup email if given."""
+
     b2b: B2BCreate | None = None
     mixins: dict[str, Any] | None = None
 
@@ -339,21 +337,13 @@ class CustomerSignup(_RequestModel):
     signup: Credentials | None = None
 
 
-class Customer(_ResponseModel):
+class _NumberedCustomer(_StoredResource):
+    customer_number: str | None = None
+
+
+class Customer(_PersonalFields, _NumberedCustomer):
     """The customer's profile (``GET /me``); ``addresses`` is filled only when expanded."""
 
-    id: str | None = None
-    customer_number: str | None = None
-    title: str | None = None
-    first_name: str | None = None
-    middle_name: str | None = None
-    last_name: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
-    company: str | None = None
-    preferred_language: str | None = None
-    preferred_currency: str | None = None
-    preferred_site: str | None = None
     accounts: list[AccountId] = Field(default_factory=list)
     addresses: list[Address] = Field(default_factory=list)
     default_address: Address | None = None
