@@ -11,7 +11,13 @@ from session_sandbox import SandboxClock
 
 from accountdesk.api import CustomerApiClient
 from accountdesk.api.tracing import TraceEvent
-from accountdesk.session import MemoryTokenStore, SessionEvent, SessionManager, TokenStore
+from accountdesk.session import (
+    MemoryTokenStore,
+    SessionEvent,
+    SessionManager,
+    StoredSession,
+    TokenStore,
+)
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "Demo-Password-42"
@@ -51,6 +57,10 @@ class Harness:
 
     def calls(self, endpoint: str) -> list[TraceEvent]:
         return [event for event in self.trace if endpoint in event.path.split("?")[0]]
+
+    async def stored(self) -> StoredSession | None:
+        """What the token store holds for this harness's environment."""
+        return await self.store.load(self.manager.environment_key)
 
     async def profile_email(self) -> str | None:
         profile = await self.manager.with_customer(self.client.get_profile)

@@ -99,7 +99,7 @@ async def test_impossible_refresh_logs_out_as_expired(
 ) -> None:
     h = await make_harness(short_sandbox, FileTokenStore(tmp_path / "sessions.json"))
     await h.manager.login(DEMO_EMAIL, DEMO_PASSWORD, remember=True)
-    assert await h.store.load(h.manager.environment_key) is not None
+    assert await h.stored() is not None
     a_day = 86400 + 1  # access and refresh token both dead
     if manager_clock_knows:
         await h.clock.advance(a_day)
@@ -110,7 +110,7 @@ async def test_impossible_refresh_logs_out_as_expired(
     assert h.manager.state is SessionState.ANONYMOUS
     assert h.manager.customer_email is None
     assert h.events == [LoggedIn(DEMO_EMAIL), LoggedOut(LogoutReason.EXPIRED)]
-    assert await h.store.load(h.manager.environment_key) is None
+    assert await h.stored() is None
     # The anonymous side still works, so the user can log in again right away.
     await h.manager.login(DEMO_EMAIL, DEMO_PASSWORD)
     assert await h.profile_email() == DEMO_EMAIL
@@ -121,19 +121,19 @@ async def test_network_down_during_refresh_keeps_the_session(
 ) -> None:
     h = await make_harness(short_sandbox, FileTokenStore(tmp_path / "sessions.json"))
     await h.manager.login(DEMO_EMAIL, DEMO_PASSWORD, remember=True)
-    remembered = await h.store.load(h.manager.environment_key)
+    remembered = await h.stored()
     await h.clock.advance(SHORT_CUSTOMER_ACCESS + 1)  # the call must refresh first
     h.transport.down = True
     with pytest.raises(NetworkError):
         await h.profile_email()
     assert h.manager.state is SessionState.LOGGED_IN
     assert h.events == [LoggedIn(DEMO_EMAIL)]
-    assert await h.store.load(h.manager.environment_key) == remembered
+    assert await h.stored() == remembered
     h.transport.down = False
     assert await h.profile_email() == DEMO_EMAIL
     assert [event.status for event in h.calls("refreshauthtoken")] == [None, 200]
     # The rotated refresh token replaced the remembered one.
-    rotated = await h.store.load(h.manager.environment_key)
+    rotated = await h.stored()
     assert rotated is not None
     assert remembered is not None
     assert rotated.refresh_token != remembered.refresh_token

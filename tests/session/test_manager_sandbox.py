@@ -43,7 +43,7 @@ async def test_resume_in_a_new_manager_from_the_file_store(
     entries = json.loads(text)["sessions"]
     assert list(entries) == [first.manager.environment_key]
     assert set(entries[first.manager.environment_key]) == {"refresh_token", "refresh_expires_at"}
-    stored_before = await first.store.load(first.manager.environment_key)
+    stored_before = await first.stored()
 
     # A restart: new client, new manager, same file.
     second = await make_harness(sandbox, FileTokenStore(path))
@@ -53,7 +53,7 @@ async def test_resume_in_a_new_manager_from_the_file_store(
     assert second.events == [LoggedIn(DEMO_EMAIL)]
     assert await second.profile_email() == DEMO_EMAIL
     # The refresh token rotated on resume and the new one was saved at once.
-    stored_after = await second.store.load(second.manager.environment_key)
+    stored_after = await second.stored()
     assert stored_after is not None
     assert stored_before is not None
     assert stored_after.refresh_token != stored_before.refresh_token
@@ -105,7 +105,7 @@ async def test_resume_while_offline_keeps_the_stored_session(
     second.transport.down = True
     with pytest.raises(NetworkError):
         await second.manager.resume()
-    assert await second.store.load(second.manager.environment_key) is not None
+    assert await second.stored() is not None
     second.transport.down = False
     assert await second.manager.resume() is True
 
@@ -119,7 +119,7 @@ async def test_logout_kills_the_server_token_and_clears_the_store(
     await h.manager.logout()
     assert h.manager.state is SessionState.ANONYMOUS
     assert h.events == [LoggedIn(DEMO_EMAIL), LoggedOut(LogoutReason.USER)]
-    assert await h.store.load(h.manager.environment_key) is None
+    assert await h.stored() is None
     with pytest.raises(InvalidTokenError):
         await h.client.validate_token(token)
     with pytest.raises(SessionExpiredError):
@@ -135,7 +135,7 @@ async def test_logout_while_offline_still_ends_the_local_session(
     await h.manager.logout()  # no exception
     assert h.manager.state is SessionState.ANONYMOUS
     assert h.events[-1] == LoggedOut(LogoutReason.USER)
-    assert await h.store.load(h.manager.environment_key) is None
+    assert await h.stored() is None
 
 
 async def test_opt_in_logs_in_and_deletion_logs_out(
@@ -167,7 +167,7 @@ async def test_opt_in_logs_in_and_deletion_logs_out(
     await h.manager.delete_account(request["token"])
     assert h.manager.state is SessionState.ANONYMOUS
     assert h.events == [LoggedIn(email), LoggedOut(LogoutReason.DELETED)]
-    assert await h.store.load(h.manager.environment_key) is None
+    assert await h.stored() is None
     with pytest.raises(UnauthorizedError):
         await h.manager.login(email, password)
 
@@ -221,12 +221,12 @@ async def test_a_long_running_app_keeps_the_session_past_the_refresh_token_lifet
     # the refresh token's expiry, so the session (and "remember me") outlives the first one.
     h = await make_harness(sandbox, FileTokenStore(tmp_path / "sessions.json"))
     await h.manager.login(DEMO_EMAIL, DEMO_PASSWORD, remember=True)
-    first = await h.store.load(h.manager.environment_key)
+    first = await h.stored()
     for _ in range(2):
         await h.clock.advance(80_000)  # inside the 2.4 h margin of the 86399 s refresh token
         assert await h.profile_email() == DEMO_EMAIL
     assert len(h.calls("refreshauthtoken")) == 2
-    latest = await h.store.load(h.manager.environment_key)
+    latest = await h.stored()
     assert first is not None
     assert latest is not None
     assert latest.refresh_expires_at > first.refresh_expires_at + 150_000

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from typing import cast
+from typing import Any, cast
 
 import pytest
 
@@ -78,6 +78,16 @@ class FakeClient:
         self.alive_refresh[token] = self.clock.now + 86399
         return token
 
+    def _customer_tokens(self) -> dict[str, Any]:
+        """The fields of a fresh customer token, as login and refresh answer them."""
+        return {
+            "access_token": self._issue("access", 600),
+            "refresh_token": self._refresh_token(),
+            "expires_in": 600,
+            "refresh_token_expires_in": 86399,
+            "session_id": "session-1",
+        }
+
     def check(self, token: str) -> None:
         if token not in self.alive_access:
             raise InvalidTokenError("Invalid access token", status=401)
@@ -101,14 +111,7 @@ class FakeClient:
         self.check(anonymous_token)
         if password != "right":
             raise UnauthorizedError("Invalid email or password.", status=401)
-        return CustomerToken(
-            access_token=self._issue("access", 600),
-            refresh_token=self._refresh_token(),
-            expires_in=600,
-            refresh_token_expires_in=86399,
-            session_id="session-1",
-            saas_token="saas-jwt",
-        )
+        return CustomerToken(**self._customer_tokens(), saas_token="saas-jwt")
 
     async def refresh_customer_token(
         self, anonymous_token: str, refresh_token: str
@@ -122,13 +125,7 @@ class FakeClient:
         expiry = self.alive_refresh.pop(refresh_token, None)
         if expiry is None or expiry <= self.clock.now:
             raise UnauthorizedError("The refresh token is invalid.", status=401)
-        return RefreshedCustomerToken(
-            access_token=self._issue("access", 600),
-            refresh_token=self._refresh_token(),
-            expires_in=600,
-            refresh_token_expires_in=86399,
-            session_id="session-1",
-        )
+        return RefreshedCustomerToken(**self._customer_tokens())
 
     async def validate_token(self, access_token: str) -> TokenValidation:
         self.check(access_token)
