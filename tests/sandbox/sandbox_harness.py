@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 PASSWORD = "Sandbox-Pass-1"
+SOCIAL_REDIRECT = "http://localhost:9999/callback"
 
 
 async def new_tenant(client: httpx.AsyncClient, *, double_opt_in: bool = True) -> tuple[str, str]:
@@ -59,10 +60,13 @@ class Harness:
         return await self.client.request(method, self.path(suffix), headers=headers, **kwargs)
 
     async def signup(self, email: str, password: str = PASSWORD, **extra: Any) -> httpx.Response:
-        anonymous = await self.anonymous_token()
-        return await self.call(
-            "POST", "/signup", anonymous, json={"email": email, "password": password, **extra}
-        )
+        return await self.post_signup({"email": email, "password": password, **extra})
+
+    async def post_signup(self, body: Any, anonymous: str | None = None) -> httpx.Response:
+        """POST /signup with any body, well-formed or not."""
+        if anonymous is None:
+            anonymous = await self.anonymous_token()
+        return await self.call("POST", "/signup", anonymous, json=body)
 
     async def mails(self, to: str | None = None) -> list[dict[str, Any]]:
         params = {} if to is None else {"to": to}
@@ -100,6 +104,68 @@ class Harness:
             await self.anonymous_token(),
             json={"email": email, "password": password},
         )
+
+    async def refresh_customer(
+        self, refresh_token: str, anonymous: str | None = None
+    ) -> httpx.Response:
+        """GET /refreshauthtoken; with a fresh anonymous token unless one is given."""
+        if anonymous is None:
+            anonymous = await self.anonymous_token()
+        return await self.call(
+            "GET", "/refreshauthtoken", anonymous, params={"refreshToken": refresh_token}
+        )
+
+    async def reset_password(
+        self, token: str, password: str, anonymous: str | None = None
+    ) -> httpx.Response:
+        """POST /password/reset/update; with a fresh anonymous token unless one is given."""
+        if anonymous is None:
+            anonymous = await self.anonymous_token()
+        return await self.call(
+            "POST", "/password/reset/update", anonymous, json={"token": token, "password": password}
+        )
+
+    async def change_password(self, access: str, current: str, new: str) -> httpx.Response:
+        return await self.call(
+            "POST",
+            "/password/change",
+            access,
+            json={"currentPassword": current, "newPassword": new},
+        )
+
+    async def social_code(
+        self, email: str, *, redirect_uri: str = SOCIAL_REDIRECT, **extra: str
+    ) -> str:
+        """An authorization code from the fake identity provider, for POST /socialLogin."""
+        response = await self.client.get(
+            "/_sandbox/social/authorize",
+            params={"tenant": self.tenant, "email": email, "redirect_uri": redirect_uri, **extra},
+        )
+        assert response.status_code == 200, response.text
+        return str(response.json()["code"])
+
+    async def social_login(
+        self, code: str, *, redirect_uri: str = SOCIAL_REDIRECT, **params: str
+    ) -> dict[str, Any]:
+        """POST /socialLogin, which must succeed; returns the token body."""
+        response = await self.call(
+            "POST",
+            "/socialLogin",
+            await self.anonymous_token(),
+            params={"code": code, "redirect_uri": redirect_uri, **params},
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def assert_each_names_its_field(
+        self, method: str, suffix: str, token: str, cases: list[tuple[Any, str]]
+    ) -> None:
+        """Every `(body, field)` case is refused with 400 and a detail for that field."""
+        for body, field in cases:
+            response = await self.call(method, suffix, token, json=body)
+            assert response.status_code == 400, body
+            assert field in fields(response), (body, response.json())
 
     async def advance(self, seconds: float) -> None:
         response = await self.client.post("/_sandbox/clock", json={"advanceSeconds": seconds})

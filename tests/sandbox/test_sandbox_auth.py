@@ -269,7 +269,7 @@ async def test_signup_validation_points_at_each_field(api: Harness) -> None:
     ]
     anonymous = await api.anonymous_token()
     for body, field in cases:
-        response = await api.call("POST", "/signup", anonymous, json=body)
+        response = await api.post_signup(body, anonymous)
         assert response.status_code == 400, (body, response.text)
         assert response.json()["type"] == "bad_request"
         assert field in fields(response), (body, response.json())
@@ -344,12 +344,7 @@ async def test_logout_kills_access_and_refresh_token(api: Harness) -> None:
     after = await api.call("GET", "/me", access)
     assert after.status_code == 401
     assert after.json() == INVALID_TOKEN_FAULT
-    refresh = await api.call(
-        "GET",
-        "/refreshauthtoken",
-        await api.anonymous_token(),
-        params={"refreshToken": body["refresh_token"]},
-    )
+    refresh = await api.refresh_customer(body["refresh_token"])
     assert refresh.status_code == 401
 
 
@@ -370,18 +365,14 @@ async def test_logout_needs_a_customer_token_of_the_caller(api: Harness) -> None
 async def test_refresh_rotates_the_refresh_token(api: Harness) -> None:
     body = await api.register(unique_email())
     anonymous = await api.anonymous_token()
-    refreshed = await api.call(
-        "GET", "/refreshauthtoken", anonymous, params={"refreshToken": body["refresh_token"]}
-    )
+    refreshed = await api.refresh_customer(body["refresh_token"], anonymous)
     assert refreshed.status_code == 200
     new = refreshed.json()
     assert new["session_id"] == body["session_id"]
     assert new["refresh_token"] != body["refresh_token"]
     assert new["accessToken"] == new["access_token"]
     assert "saas_token" not in new
-    reused = await api.call(
-        "GET", "/refreshauthtoken", anonymous, params={"refreshToken": body["refresh_token"]}
-    )
+    reused = await api.refresh_customer(body["refresh_token"], anonymous)
     assert reused.status_code == 401
     assert reused.json()["type"] == "invalid_refresh_token"
     assert (await api.call("GET", "/me", new["access_token"])).status_code == 200
@@ -398,12 +389,7 @@ async def test_refresh_rotates_the_refresh_token(api: Harness) -> None:
 async def test_refresh_token_expires(api: Harness) -> None:
     body = await api.register(unique_email())
     await api.advance(86400)
-    response = await api.call(
-        "GET",
-        "/refreshauthtoken",
-        await api.anonymous_token(),
-        params={"refreshToken": body["refresh_token"]},
-    )
+    response = await api.refresh_customer(body["refresh_token"])
     assert response.status_code == 401
 
 

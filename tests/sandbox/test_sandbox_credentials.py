@@ -28,21 +28,15 @@ async def test_reset_sets_the_password_and_revokes_every_session(api: Harness) -
     body = await api.register(email)
     token = await _reset_token(api, email)
     anonymous = await api.anonymous_token()
-    done = await api.call(
-        "POST", "/password/reset/update", anonymous, json={"token": token, "password": NEW_PASSWORD}
-    )
+    done = await api.reset_password(token, NEW_PASSWORD, anonymous)
     assert done.status_code == 204
     assert (await api.call("GET", "/me", body["access_token"])).status_code == 401
-    refresh = await api.call(
-        "GET", "/refreshauthtoken", anonymous, params={"refreshToken": body["refresh_token"]}
-    )
+    refresh = await api.refresh_customer(body["refresh_token"], anonymous)
     assert refresh.status_code == 401
     assert (await api.login(email, PASSWORD)).status_code == 401
     assert (await api.login(email, NEW_PASSWORD)).status_code == 200
     assert (await api.latest(email, "customer.password-changed"))["token"] is None
-    reused = await api.call(
-        "POST", "/password/reset/update", anonymous, json={"token": token, "password": PASSWORD}
-    )
+    reused = await api.reset_password(token, PASSWORD, anonymous)
     assert reused.status_code == 400
     assert reused.json()["type"] == "invalid_token"
 
@@ -52,18 +46,11 @@ async def test_reset_token_expires_and_policy_applies(api: Harness) -> None:
     await api.register(email)
     token = await _reset_token(api, email)
     anonymous = await api.anonymous_token()
-    weak = await api.call(
-        "POST", "/password/reset/update", anonymous, json={"token": token, "password": "short"}
-    )
+    weak = await api.reset_password(token, "short", anonymous)
     assert weak.status_code == 400
     assert fields(weak) == {"password": "invalid_value"}
     await api.advance(86401)
-    late = await api.call(
-        "POST",
-        "/password/reset/update",
-        await api.anonymous_token(),
-        json={"token": token, "password": NEW_PASSWORD},
-    )
+    late = await api.reset_password(token, NEW_PASSWORD)
     assert late.status_code == 400
     assert late.json()["type"] == "invalid_token"
 
@@ -74,16 +61,9 @@ async def test_a_newer_reset_token_replaces_the_older(api: Harness) -> None:
     first = await _reset_token(api, email)
     second = await _reset_token(api, email)
     anonymous = await api.anonymous_token()
-    old = await api.call(
-        "POST", "/password/reset/update", anonymous, json={"token": first, "password": NEW_PASSWORD}
-    )
+    old = await api.reset_password(first, NEW_PASSWORD, anonymous)
     assert old.status_code == 400
-    new = await api.call(
-        "POST",
-        "/password/reset/update",
-        anonymous,
-        json={"token": second, "password": NEW_PASSWORD},
-    )
+    new = await api.reset_password(second, NEW_PASSWORD, anonymous)
     assert new.status_code == 204
 
 
@@ -94,12 +74,7 @@ async def test_successful_reset_lifts_the_login_lock(api: Harness) -> None:
         await api.login(email, "Wrong-Password-1")
     assert (await api.login(email, PASSWORD)).status_code == 429
     token = await _reset_token(api, email)
-    await api.call(
-        "POST",
-        "/password/reset/update",
-        await api.anonymous_token(),
-        json={"token": token, "password": NEW_PASSWORD},
-    )
+    await api.reset_password(token, NEW_PASSWORD)
     assert (await api.login(email, NEW_PASSWORD)).status_code == 200
 
 
@@ -107,23 +82,14 @@ async def test_change_password_keeps_only_the_callers_session(api: Harness) -> N
     email = unique_email()
     current = await api.register(email)
     other = (await api.login(email, PASSWORD)).json()
-    response = await api.call(
-        "POST",
-        "/password/change",
-        current["access_token"],
-        json={"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD},
-    )
+    response = await api.change_password(current["access_token"], PASSWORD, NEW_PASSWORD)
     assert response.status_code == 204
     assert (await api.call("GET", "/me", current["access_token"])).status_code == 200
     assert (await api.call("GET", "/me", other["access_token"])).status_code == 401
     anonymous = await api.anonymous_token()
-    kept = await api.call(
-        "GET", "/refreshauthtoken", anonymous, params={"refreshToken": current["refresh_token"]}
-    )
+    kept = await api.refresh_customer(current["refresh_token"], anonymous)
     assert kept.status_code == 200
-    dead = await api.call(
-        "GET", "/refreshauthtoken", anonymous, params={"refreshToken": other["refresh_token"]}
-    )
+    dead = await api.refresh_customer(other["refresh_token"], anonymous)
     assert dead.status_code == 401
     assert (await api.login(email, NEW_PASSWORD)).status_code == 200
     assert (await api.latest(email, "customer.password-changed"))["event"]
@@ -131,17 +97,10 @@ async def test_change_password_keeps_only_the_callers_session(api: Harness) -> N
 
 async def test_change_password_errors_name_the_field(api: Harness) -> None:
     access = await api.customer()
-    wrong = await api.call(
-        "POST",
-        "/password/change",
-        access,
-        json={"currentPassword": "Wrong-Password-1", "newPassword": NEW_PASSWORD},
-    )
+    wrong = await api.change_password(access, "Wrong-Password-1", NEW_PASSWORD)
     assert wrong.status_code == 400
     assert fields(wrong) == {"currentPassword": "invalid_value"}
-    weak = await api.call(
-        "POST", "/password/change", access, json={"currentPassword": PASSWORD, "newPassword": "abc"}
-    )
+    weak = await api.change_password(access, PASSWORD, "abc")
     assert weak.status_code == 400
     assert fields(weak) == {"newPassword": "invalid_value"}
     missing = await api.call("POST", "/password/change", access, json={})
@@ -223,10 +182,9 @@ async def test_email_change_errors(api: Harness) -> None:
         ({"email": email, "password": PASSWORD, "newEmail": email}, "newEmail"),
         ({"email": email, "password": PASSWORD}, "newEmail"),
     ]
-    for body, field in cases:
-        response = await api.call("POST", "/me/accounts/internal/email/change", access, json=body)
-        assert response.status_code == 400, body
-        assert field in fields(response), (body, response.json())
+    await api.assert_each_names_its_field(
+        "POST", "/me/accounts/internal/email/change", access, cases
+    )
     duplicate = await api.call(
         "POST",
         "/me/accounts/internal/email/change",
@@ -272,19 +230,9 @@ async def test_guessing_the_current_password_is_throttled(api: Harness) -> None:
     email = unique_email()
     access = await api.customer(email)
     for _ in range(5):
-        wrong = await api.call(
-            "POST",
-            "/password/change",
-            access,
-            json={"currentPassword": "Wrong-Password-1", "newPassword": NEW_PASSWORD},
-        )
+        wrong = await api.change_password(access, "Wrong-Password-1", NEW_PASSWORD)
         assert wrong.status_code == 400
-    locked = await api.call(
-        "POST",
-        "/password/change",
-        access,
-        json={"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD},
-    )
+    locked = await api.change_password(access, PASSWORD, NEW_PASSWORD)
     assert locked.status_code == 429
     assert locked.headers["Retry-After"] == "30"
     # The lock is the login lock of the address: guesses here and at /login add up.
@@ -297,23 +245,13 @@ async def test_guessing_the_current_password_is_throttled(api: Harness) -> None:
     )
     assert email_change.status_code == 429
     await api.advance(31)
-    done = await api.call(
-        "POST",
-        "/password/change",
-        access,
-        json={"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD},
-    )
+    done = await api.change_password(access, PASSWORD, NEW_PASSWORD)
     assert done.status_code == 204
 
 
 async def test_password_change_does_not_bump_the_profile_version(api: Harness) -> None:
     access = await api.customer()
     before = (await api.call("GET", "/me", access)).json()["metadata"]["version"]
-    await api.call(
-        "POST",
-        "/password/change",
-        access,
-        json={"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD},
-    )
+    await api.change_password(access, PASSWORD, NEW_PASSWORD)
     after = (await api.call("GET", "/me", access)).json()["metadata"]["version"]
     assert after == before

@@ -5,35 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from sandbox_harness import PASSWORD, Harness, fields, unique_email
-
-REDIRECT = "http://localhost:9999/callback"
-
-
-async def _code(api: Harness, email: str, **extra: str) -> str:
-    response = await api.client.get(
-        "/_sandbox/social/authorize",
-        params={"tenant": api.tenant, "email": email, "redirect_uri": REDIRECT, **extra},
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["code"])
-
-
-async def _social_login(api: Harness, code: str, **params: str) -> dict[str, object]:
-    response = await api.call(
-        "POST",
-        "/socialLogin",
-        await api.anonymous_token(),
-        params={"code": code, "redirect_uri": REDIRECT, **params},
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, object] = response.json()
-    return body
+from sandbox_harness import PASSWORD, SOCIAL_REDIRECT, Harness, fields, unique_email
 
 
 async def test_social_login_provisions_a_customer(api: Harness) -> None:
     email = unique_email("social")
-    body = await _social_login(api, await _code(api, email, name="Hedy Lamarr"))
+    body = await api.social_login(await api.social_code(email, name="Hedy Lamarr"))
     assert body["expires_in"] == "2591999"
     assert body["refresh_token_expires_in"] == "86399"
     assert isinstance(body["session_idle_time"], int)
@@ -44,7 +21,7 @@ async def test_social_login_provisions_a_customer(api: Harness) -> None:
     [account] = profile["accounts"]
     assert account["id"] == email
     assert account["providerId"].startswith("sandbox-idp|")
-    again = await _social_login(api, await _code(api, email))
+    again = await api.social_login(await api.social_code(email))
     same = (await api.call("GET", "/me", str(again["access_token"]))).json()
     assert same["id"] == profile["id"]
 
@@ -55,7 +32,7 @@ async def test_social_login_keeps_the_session_header(api: Harness) -> None:
         "POST",
         "/socialLogin",
         anonymous["access_token"],
-        params={"code": await _code(api, unique_email()), "redirect_uri": REDIRECT},
+        params={"code": await api.social_code(unique_email()), "redirect_uri": SOCIAL_REDIRECT},
         headers={"session-id": "my-session"},
     )
     validated = await api.call("GET", "/validateauthtoken", response.json()["access_token"])
@@ -65,7 +42,7 @@ async def test_social_login_keeps_the_session_header(api: Harness) -> None:
 async def test_social_login_links_an_existing_password_account(api: Harness) -> None:
     email = unique_email()
     await api.register(email)
-    body = await _social_login(api, await _code(api, email))
+    body = await api.social_login(await api.social_code(email))
     profile = (await api.call("GET", "/me", str(body["access_token"]))).json()
     assert profile["accounts"][0] == {"id": email}
     assert profile["accounts"][1]["providerId"].startswith("sandbox-idp|")
@@ -74,10 +51,10 @@ async def test_social_login_links_an_existing_password_account(api: Harness) -> 
 
 async def test_codes_are_single_use_bound_and_short_lived(api: Harness) -> None:
     anonymous = await api.anonymous_token()
-    code = await _code(api, unique_email())
-    await _social_login(api, code)
+    code = await api.social_code(unique_email())
+    await api.social_login(code)
     reused = await api.call(
-        "POST", "/socialLogin", anonymous, params={"code": code, "redirect_uri": REDIRECT}
+        "POST", "/socialLogin", anonymous, params={"code": code, "redirect_uri": SOCIAL_REDIRECT}
     )
     assert reused.status_code == 400
     assert fields(reused) == {"code": "invalid_value"}
@@ -85,17 +62,17 @@ async def test_codes_are_single_use_bound_and_short_lived(api: Harness) -> None:
         "POST",
         "/socialLogin",
         anonymous,
-        params={"code": await _code(api, unique_email()), "redirect_uri": "http://evil/cb"},
+        params={"code": await api.social_code(unique_email()), "redirect_uri": "http://evil/cb"},
     )
     assert other_redirect.status_code == 400
     assert fields(other_redirect) == {"redirect_uri": "invalid_value"}
-    late_code = await _code(api, unique_email())
+    late_code = await api.social_code(unique_email())
     await api.advance(601)
     late = await api.call(
         "POST",
         "/socialLogin",
         await api.anonymous_token(),
-        params={"code": late_code, "redirect_uri": REDIRECT},
+        params={"code": late_code, "redirect_uri": SOCIAL_REDIRECT},
     )
     assert late.status_code == 400
     missing = await api.call("POST", "/socialLogin", await api.anonymous_token())
@@ -105,24 +82,24 @@ async def test_codes_are_single_use_bound_and_short_lived(api: Harness) -> None:
 async def test_pkce(api: Harness) -> None:
     verifier = "a-long-random-verifier-string-for-pkce-0123456789"
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
-    code = await _code(api, unique_email(), code_challenge=challenge.decode())
+    code = await api.social_code(unique_email(), code_challenge=challenge.decode())
     anonymous = await api.anonymous_token()
     wrong = await api.call(
         "POST",
         "/socialLogin",
         anonymous,
-        params={"code": code, "redirect_uri": REDIRECT, "code_verifier": "wrong"},
+        params={"code": code, "redirect_uri": SOCIAL_REDIRECT, "code_verifier": "wrong"},
     )
     assert wrong.status_code == 400
     assert fields(wrong) == {"code_verifier": "invalid_value"}
-    code = await _code(api, unique_email(), code_challenge=challenge.decode())
-    await _social_login(api, code, code_verifier=verifier)
+    code = await api.social_code(unique_email(), code_challenge=challenge.decode())
+    await api.social_login(code, code_verifier=verifier)
     plain = await api.client.get(
         "/_sandbox/social/authorize",
         params={
             "tenant": api.tenant,
             "email": unique_email(),
-            "redirect_uri": REDIRECT,
+            "redirect_uri": SOCIAL_REDIRECT,
             "code_challenge": "x",
             "code_challenge_method": "plain",
         },
@@ -133,12 +110,12 @@ async def test_pkce(api: Harness) -> None:
 async def test_authorize_validates_its_input(api: Harness) -> None:
     unknown = await api.client.get(
         "/_sandbox/social/authorize",
-        params={"tenant": "nosuch", "email": unique_email(), "redirect_uri": REDIRECT},
+        params={"tenant": "nosuch", "email": unique_email(), "redirect_uri": SOCIAL_REDIRECT},
     )
     assert unknown.status_code == 404
     bad_email = await api.client.get(
         "/_sandbox/social/authorize",
-        params={"tenant": api.tenant, "email": "nope", "redirect_uri": REDIRECT},
+        params={"tenant": api.tenant, "email": "nope", "redirect_uri": SOCIAL_REDIRECT},
     )
     assert bad_email.status_code == 400
     assert fields(bad_email) == {"email": "invalid_value"}

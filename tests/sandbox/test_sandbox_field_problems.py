@@ -28,12 +28,8 @@ def problems(response: httpx.Response) -> list[tuple[str, str]]:
 
 
 async def test_signup_reports_every_bad_field_at_once(api: Harness) -> None:
-    anonymous = await api.anonymous_token()
-    response = await api.call(
-        "POST",
-        "/signup",
-        anonymous,
-        json={"email": "bad", "password": "x", "customerAddress": {"country": "XXX"}},
+    response = await api.post_signup(
+        {"email": "bad", "password": "x", "customerAddress": {"country": "XXX"}}
     )
     assert problems(response) == [
         ("email", "invalid_value"),
@@ -47,12 +43,8 @@ async def test_signup_reports_every_bad_field_at_once(api: Harness) -> None:
 async def test_signup_details_follow_the_schema_not_the_check_order(api: Harness) -> None:
     # The b2b rule runs after the currency check yet names earlier fields; the signup
     # credentials sit last in the schema although they are checked first.
-    anonymous = await api.anonymous_token()
-    response = await api.call(
-        "POST",
-        "/signup",
-        anonymous,
-        json={
+    response = await api.post_signup(
+        {
             "email": unique_email(),
             "password": PASSWORD,
             "customerDetails": {
@@ -62,7 +54,7 @@ async def test_signup_details_follow_the_schema_not_the_check_order(api: Harness
             },
             "customerAddress": {"contactName": "Ada", "tags": ["BILLING", " ", "x" * 65]},
             "signup": {"email": "nope", "password": "123"},
-        },
+        }
     )
     assert problems(response) == [
         ("customerDetails.firstName", "invalid_value"),
@@ -86,16 +78,14 @@ async def test_a_duplicate_signup_hears_about_bad_fields_first(api: Harness) -> 
 
 async def test_pydantic_structure_errors_are_all_reported(api: Harness) -> None:
     anonymous = await api.anonymous_token()
-    response = await api.call(
-        "POST",
-        "/signup",
-        anonymous,
-        json={
+    response = await api.post_signup(
+        {
             "email": 5,
             "password": [],
             "customerDetails": {"firstName": 42},
             "customerAddress": "Main Street",
         },
+        anonymous,
     )
     assert problems(response) == [
         ("email", "invalid_value"),
@@ -103,7 +93,7 @@ async def test_pydantic_structure_errors_are_all_reported(api: Harness) -> None:
         ("customerDetails.firstName", "invalid_value"),
         ("customerAddress", "invalid_value"),
     ]
-    missing = await api.call("POST", "/signup", anonymous, json={})
+    missing = await api.post_signup({}, anonymous)
     assert problems(missing) == [("email", "missing_value"), ("password", "missing_value")]
 
 
@@ -206,26 +196,14 @@ async def test_password_change_checks_the_fields_before_the_current_password(
     api: Harness,
 ) -> None:
     access = await api.customer()
-    weak = await api.call(
-        "POST",
-        "/password/change",
-        access,
-        json={"currentPassword": "Wrong-Password-1", "newPassword": "abc"},
-    )
+    weak = await api.change_password(access, "Wrong-Password-1", "abc")
     assert problems(weak) == [("newPassword", "invalid_value")]
-    blank = await api.call(
-        "POST", "/password/change", access, json={"currentPassword": "", "newPassword": "abc"}
-    )
+    blank = await api.change_password(access, "", "abc")
     assert problems(blank) == [
         ("currentPassword", "missing_value"),
         ("newPassword", "invalid_value"),
     ]
-    wrong = await api.call(
-        "POST",
-        "/password/change",
-        access,
-        json={"currentPassword": "Wrong-Password-1", "newPassword": NEW_PASSWORD},
-    )
+    wrong = await api.change_password(access, "Wrong-Password-1", NEW_PASSWORD)
     assert problems(wrong) == [("currentPassword", "invalid_value")]
 
 
@@ -242,9 +220,7 @@ async def test_other_write_bodies_report_every_bad_field(api: Harness) -> None:
     assert problems(
         await api.call("POST", change, access, json={"email": email, "newEmail": "bad"})
     ) == [("password", "missing_value"), ("newEmail", "invalid_value")]
-    reset = await api.call(
-        "POST", "/password/reset/update", anonymous, json={"token": " ", "password": "x"}
-    )
+    reset = await api.reset_password(" ", "x", anonymous)
     assert problems(reset) == [("token", "missing_value"), ("password", "invalid_value")]
     assign = await api.call(
         "POST", "/me/accounts/internal", access, json={"email": "bad", "password": "x"}

@@ -124,10 +124,7 @@ async def test_patch_validation_names_fields(api: Harness) -> None:
         ({"b2b": {"companyRegistrationId": "HRB 1"}}, "firstName"),
         ({"title": "x" * 300}, "title"),
     ]
-    for body, field in cases:
-        response = await api.call("PATCH", "/me", access, json=body)
-        assert response.status_code == 400, body
-        assert field in fields(response), (body, response.json())
+    await api.assert_each_names_its_field("PATCH", "/me", access, cases)
 
 
 async def test_b2b_profile(api: Harness) -> None:
@@ -173,12 +170,7 @@ async def test_delete_needs_the_mailed_confirmation(api: Harness) -> None:
     gone = await api.call("GET", "/me", access)
     assert gone.status_code == 401
     assert gone.json() == INVALID_TOKEN_FAULT
-    refresh = await api.call(
-        "GET",
-        "/refreshauthtoken",
-        await api.anonymous_token(),
-        params={"refreshToken": body["refresh_token"]},
-    )
+    refresh = await api.refresh_customer(body["refresh_token"])
     assert refresh.status_code == 401
     assert (await api.login(email, PASSWORD)).status_code == 401
     # The address is free again.
@@ -209,17 +201,9 @@ async def test_deletion_token_expires(api: Harness) -> None:
 
 async def test_assign_account_adds_a_password_login(api: Harness) -> None:
     email = unique_email("social")
-    code = await api.client.get(
-        "/_sandbox/social/authorize",
-        params={"tenant": api.tenant, "email": email, "redirect_uri": "http://localhost/cb"},
-    )
-    social = await api.call(
-        "POST",
-        "/socialLogin",
-        await api.anonymous_token(),
-        params={"code": code.json()["code"], "redirect_uri": "http://localhost/cb"},
-    )
-    access = social.json()["access_token"]
+    code = await api.social_code(email, redirect_uri="http://localhost/cb")
+    social = await api.social_login(code, redirect_uri="http://localhost/cb")
+    access = social["access_token"]
     login_email = unique_email("login")
     weak = await api.call(
         "POST", "/me/accounts/internal", access, json={"email": login_email, "password": "123456"}
@@ -247,20 +231,12 @@ async def test_assign_account_refuses_a_taken_email(api: Harness) -> None:
     taken = unique_email()
     await api.register(taken)
     email = unique_email("social")
-    code = await api.client.get(
-        "/_sandbox/social/authorize",
-        params={"tenant": api.tenant, "email": email, "redirect_uri": "x:cb"},
-    )
-    social = await api.call(
-        "POST",
-        "/socialLogin",
-        await api.anonymous_token(),
-        params={"code": code.json()["code"], "redirect_uri": "x:cb"},
-    )
+    code = await api.social_code(email, redirect_uri="x:cb")
+    social = await api.social_login(code, redirect_uri="x:cb")
     response = await api.call(
         "POST",
         "/me/accounts/internal",
-        social.json()["access_token"],
+        social["access_token"],
         json={"email": taken, "password": PASSWORD},
     )
     assert response.status_code == 409
