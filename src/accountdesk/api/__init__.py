@@ -2,7 +2,9 @@
 
     from accountdesk.api import CustomerApiClient, errors, models
 
-Every public name of `client`, `errors`, `models` and `tracing` is re-exported here.
+Re-exported here: the client, every error class, the tracing types, and the models a caller
+builds or receives. The request-body models the client fills in from keyword arguments
+(`ChangeEmailRequest`, `PasswordChange`, …) stay in `accountdesk.api.models`.
 """
 
 from accountdesk.api import errors, models, redaction
