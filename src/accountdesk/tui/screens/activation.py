@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,17 +11,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from accountdesk.api import ApiError, BadRequestError
-from accountdesk.session import SessionExpiredError
-from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
-from accountdesk.tui.screens.base import AccountDeskScreen
+from accountdesk.session import SessionExpiredError, SessionManager
+from accountdesk.tui.context import BackendNotReadyError, session_of
+from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, extract_token, normalized_email, token_problem
-from accountdesk.tui.widgets.form_field import (
-    FormField,
-    FormStatus,
-    RememberMe,
-    failure_message,
-    show_sending,
-)
+from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe, show_sending
 from accountdesk.tui.widgets.token_input import TokenInput
 
 _INVALID_CODE = (
@@ -28,7 +24,18 @@ _INVALID_CODE = (
 )
 
 
-class ActivationScreen(AccountDeskScreen):
+def resend_activation_email(email: str) -> Callable[[SessionManager], Awaitable[None]]:
+    """The request behind every "Resend activation email" button."""
+
+    async def call(session: SessionManager) -> None:
+        await session.with_anonymous(
+            lambda token: session.client.resend_activation_email(token, email)
+        )
+
+    return call
+
+
+class ActivationScreen(FormScreen):
     """Paste the opt-in code (or the whole link); success logs the new customer in."""
 
     TITLE = "Account Desk"
@@ -45,6 +52,8 @@ class ActivationScreen(AccountDeskScreen):
             "escape", "back", "Back", tooltip="Go back without activating.", id="activation-back"
         ),
     ]
+    SUBMIT_BUTTON = "activation-submit-button"
+    STATUS = "activation-status"
 
     def __init__(self, email: str | None = None, token: str | None = None) -> None:
         super().__init__()
@@ -92,33 +101,25 @@ class ActivationScreen(AccountDeskScreen):
             "possible."
         )
 
-    def on_mount(self) -> None:
-        self.query_one("#activation-token", TokenInput).focus()
+    def first_focus(self) -> str:
+        return "#activation-token"
 
-    def action_back(self) -> None:
-        self.dismiss()
-
-    def action_submit(self) -> None:
-        self._submit()
-
-    @on(Button.Pressed, "#activation-submit-button")
     @on(Input.Submitted, "#activation-token")
-    def _submit(self) -> None:
-        if self.query_one("#activation-submit-button", Button).loading:
-            return  # enter/ctrl+s while the request is on its way: one request is enough
+    def _token_entered(self) -> None:
+        self.submit()
+
+    def send(self) -> None:
         field = self.query_one("#activation-token-field", FormField)
         token = extract_token(field.value)
         if not field.validate() or token is None:
             field.focus_control()
             return
-        show_sending(self.query_one("#activation-submit-button", Button), True)
+        self.start_sending()
         self._activate(token, self.query_one("#activation-remember", RememberMe).value)
 
     @work(exclusive=True, group="submit", exit_on_error=False, description="Activating the account")
     async def _activate(self, token: str, remember: bool) -> None:
-        status = self.query_one("#activation-status", FormStatus)
-        button = self.query_one("#activation-submit-button", Button)
-        status.clear()
+        self.form_status.clear()
         try:
             await session_of(self).complete_opt_in(token, remember=remember)
         except BadRequestError as error:
@@ -127,10 +128,10 @@ class ActivationScreen(AccountDeskScreen):
             field.focus_control()
             return
         except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            status.show_error(failure_message(error, services_of(self).base_url))
+            self.show_failure(error)
             return
         finally:
-            show_sending(button, False)
+            show_sending(self.submit_button, False)
         # Logged in: the app now replaces the whole sign-in stack with the account screen.
 
     @on(Button.Pressed, "#activation-resend")
@@ -153,19 +154,9 @@ class ActivationScreen(AccountDeskScreen):
         description="Resending the activation email",
     )
     async def _resend(self, email: str) -> None:
-        status = self.query_one("#activation-status", FormStatus)
         button = self.query_one("#activation-resend", Button)
-        status.clear()
-        try:
-            session = session_of(self)
-            await session.with_anonymous(
-                lambda token: session.client.resend_activation_email(token, email)
-            )
-        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            status.show_error(failure_message(error, services_of(self).base_url))
+        if not await self.request(resend_activation_email(email), button):
             return
-        finally:
-            show_sending(button, False)
-        status.show_success(
+        self.form_status.show_success(
             f"If {email} has an account waiting for activation, a new email is on its way."
         )

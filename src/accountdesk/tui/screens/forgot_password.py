@@ -10,24 +10,16 @@ from textual.widgets import Button, Input, Static
 
 from accountdesk.api import ApiError, BadRequestError, NotFoundError
 from accountdesk.session import SessionExpiredError
-from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
-from accountdesk.tui.screens.base import AccountDeskScreen
-from accountdesk.tui.validation import (
-    email_problem,
-    extract_token,
-    new_password_problem,
-    normalized_email,
-    passwords_match_problem,
-    token_problem,
-)
+from accountdesk.tui.context import BackendNotReadyError, session_of
+from accountdesk.tui.screens.form import FormScreen
+from accountdesk.tui.validation import email_problem, extract_token, normalized_email, token_problem
 from accountdesk.tui.widgets.form_field import (
     FormField,
     FormStatus,
-    failure_message,
     place_field_errors,
     show_sending,
 )
-from accountdesk.tui.widgets.password_strength import PasswordInput, PasswordStrength
+from accountdesk.tui.widgets.new_password import NewPasswordFields
 from accountdesk.tui.widgets.token_input import TokenInput
 
 # The same words whether or not the address has an account (OWASP: no account enumeration).
@@ -43,7 +35,7 @@ _INVALID_CODE = (
 )
 
 
-class ForgotPasswordScreen(AccountDeskScreen):
+class ForgotPasswordScreen(FormScreen):
     """Step 1: the email address to send the reset code to."""
 
     TITLE = "Account Desk"
@@ -58,6 +50,8 @@ class ForgotPasswordScreen(AccountDeskScreen):
         ),
         Binding("escape", "back", "Back", tooltip="Back to the login screen.", id="forgot-back"),
     ]
+    SUBMIT_BUTTON = "forgot-submit-button"
+    STATUS = "forgot-status"
 
     def __init__(self, email: str = "") -> None:
         super().__init__()
@@ -84,25 +78,19 @@ class ForgotPasswordScreen(AccountDeskScreen):
                 yield Button("Send reset code", id="forgot-submit-button", variant="primary")
                 yield Button("I already have a code", id="forgot-have-code")
 
-    def on_mount(self) -> None:
-        self.query_one("#forgot-email", Input).focus()
+    def first_focus(self) -> str:
+        return "#forgot-email"
 
-    def action_back(self) -> None:
-        self.dismiss()
-
-    def action_submit(self) -> None:
-        self._submit()
-
-    @on(Button.Pressed, "#forgot-submit-button")
     @on(Input.Submitted, "#forgot-email")
-    def _submit(self) -> None:
-        if self.query_one("#forgot-submit-button", Button).loading:
-            return  # enter/ctrl+s while the request is on its way: one request is enough
+    def _email_entered(self) -> None:
+        self.submit()
+
+    def send(self) -> None:
         field = self.query_one("#forgot-email-field", FormField)
         if not field.validate():
             field.focus_control()
             return
-        show_sending(self.query_one("#forgot-submit-button", Button), True)
+        self.start_sending()
         self._request_reset(normalized_email(field.value))
 
     @on(Button.Pressed, "#forgot-have-code")
@@ -114,9 +102,7 @@ class ForgotPasswordScreen(AccountDeskScreen):
         exclusive=True, group="submit", exit_on_error=False, description="Requesting a reset code"
     )
     async def _request_reset(self, email: str) -> None:
-        status = self.query_one("#forgot-status", FormStatus)
-        button = self.query_one("#forgot-submit-button", Button)
-        status.clear()
+        self.form_status.clear()
         try:
             session = session_of(self)
             await session.with_anonymous(
@@ -125,14 +111,14 @@ class ForgotPasswordScreen(AccountDeskScreen):
         except NotFoundError:
             pass  # A server that reveals unknown addresses still gets the neutral answer.
         except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            status.show_error(failure_message(error, services_of(self).base_url))
+            self.show_failure(error)
             return
         finally:
-            show_sending(button, False)
+            show_sending(self.submit_button, False)
         self.app.switch_screen(ResetPasswordScreen(email=email, notice=RESET_REQUESTED))
 
 
-class ResetPasswordScreen(AccountDeskScreen):
+class ResetPasswordScreen(FormScreen):
     """Step 2: the code from the email and the new password, twice. Does not log in."""
 
     TITLE = "Account Desk"
@@ -149,6 +135,8 @@ class ResetPasswordScreen(AccountDeskScreen):
             "escape", "back", "Back", tooltip="Back without changing the password.", id="reset-back"
         ),
     ]
+    SUBMIT_BUTTON = "reset-submit-button"
+    STATUS = "reset-status"
 
     def __init__(
         self, token: str | None = None, *, email: str | None = None, notice: str | None = None
@@ -171,58 +159,30 @@ class ResetPasswordScreen(AccountDeskScreen):
                 required=True,
                 id="reset-token-field",
             )
-            yield FormField(
-                "New password",
-                PasswordInput(id="reset-password"),
-                hint="8 to 128 characters; 15 or more recommended. ctrl+o shows it.",
-                check=new_password_problem,
-                required=True,
-                id="reset-password-field",
-            )
-            yield PasswordStrength(id="reset-strength")
-            yield FormField(
-                "New password again",
-                PasswordInput(id="reset-password-again"),
-                check=self._repeat_problem,
-                required=True,
-                id="reset-password-again-field",
-            )
+            yield NewPasswordFields("reset", label="New password", user_inputs=self._user_inputs)
             yield FormStatus(id="reset-status")
             with Horizontal(classes="form-buttons"):
                 yield Button("Set password", id="reset-submit-button", variant="primary")
 
-    def on_mount(self) -> None:
-        target = "#reset-password" if self.token else "#reset-token"
-        self.query_one(target, Input).focus()
+    def first_focus(self) -> str:
+        return "#reset-password" if self.token else "#reset-token"
 
     def _field(self, field_id: str) -> FormField:
         return self.query_one(f"#{field_id}", FormField)
 
-    def _repeat_problem(self, repeated: str) -> str | None:
-        return passwords_match_problem(self._field("reset-password-field").value, repeated)
-
-    @on(Input.Changed, "#reset-password")
-    def _password_changed(self, event: Input.Changed) -> None:
-        user_inputs = (self.email,) if self.email else ()
-        self.query_one("#reset-strength", PasswordStrength).assess(event.value, user_inputs)
-        self._field("reset-password-again-field").recheck()
-
-    def action_back(self) -> None:
-        self.dismiss()
-
-    def action_submit(self) -> None:
-        self._submit()
+    def _user_inputs(self) -> tuple[str, ...]:
+        return (self.email,) if self.email else ()
 
     @on(Input.Submitted, "#reset-token")
     @on(Input.Submitted, "#reset-password")
     def _next_field(self) -> None:
         self.focus_next()
 
-    @on(Button.Pressed, "#reset-submit-button")
     @on(Input.Submitted, "#reset-password-again")
-    def _submit(self) -> None:
-        if self.query_one("#reset-submit-button", Button).loading:
-            return  # enter/ctrl+s while the request is on its way: one request is enough
+    def _repeat_entered(self) -> None:
+        self.submit()
+
+    def send(self) -> None:
         fields = [
             self._field("reset-token-field"),
             self._field("reset-password-field"),
@@ -233,16 +193,14 @@ class ResetPasswordScreen(AccountDeskScreen):
         if invalid or token is None:
             (invalid or fields)[0].focus_control()
             return
-        show_sending(self.query_one("#reset-submit-button", Button), True)
+        self.start_sending()
         self._reset(token, fields[1].value)
 
     @work(
         exclusive=True, group="submit", exit_on_error=False, description="Setting the new password"
     )
     async def _reset(self, token: str, new_password: str) -> None:
-        status = self.query_one("#reset-status", FormStatus)
-        button = self.query_one("#reset-submit-button", Button)
-        status.clear()
+        self.form_status.clear()
         try:
             session = session_of(self)
             await session.with_anonymous(
@@ -252,14 +210,13 @@ class ResetPasswordScreen(AccountDeskScreen):
             self._show_bad_request(error)
             return
         except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            status.show_error(failure_message(error, services_of(self).base_url))
+            self.show_failure(error)
             return
         finally:
-            show_sending(button, False)
+            show_sending(self.submit_button, False)
         self._back_to_login()
 
     def _show_bad_request(self, error: BadRequestError) -> None:
-        status = self.query_one("#reset-status", FormStatus)
         if error.type == "invalid_token":
             self._field("reset-token-field").set_error(_INVALID_CODE)
             self._field("reset-token-field").focus_control()
@@ -270,7 +227,7 @@ class ResetPasswordScreen(AccountDeskScreen):
             "password": password_field,
             "newPassword": password_field,
         }
-        place_field_errors(error, fields, status)
+        place_field_errors(error, fields, self.form_status)
 
     def _back_to_login(self) -> None:
         # Deliberately no automatic login (OWASP forgot-password cheat sheet).

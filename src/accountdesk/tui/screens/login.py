@@ -10,24 +10,23 @@ from textual.widgets import Button, Input, Static
 
 from accountdesk.api import ApiError, BadRequestError, ForbiddenError, UnauthorizedError
 from accountdesk.session import SessionExpiredError
-from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
-from accountdesk.tui.screens.activation import ActivationScreen
-from accountdesk.tui.screens.base import AccountDeskScreen
+from accountdesk.tui.context import BackendNotReadyError, session_of
+from accountdesk.tui.screens.activation import ActivationScreen, resend_activation_email
 from accountdesk.tui.screens.forgot_password import ForgotPasswordScreen
+from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.screens.signup import SignUpScreen
 from accountdesk.tui.validation import email_problem, normalized_email
 from accountdesk.tui.widgets.form_field import (
     FormField,
     FormStatus,
     RememberMe,
-    failure_message,
     place_field_errors,
     show_sending,
 )
 from accountdesk.tui.widgets.password_strength import PasswordInput
 
 
-class LoginScreen(AccountDeskScreen):
+class LoginScreen(FormScreen):
     """The "auth" mode root; pushed with ``resume_in_place`` over the user's work when the
     session expired, and dismissed again after a successful login."""
 
@@ -68,6 +67,8 @@ class LoginScreen(AccountDeskScreen):
             show=False,
         ),
     ]
+    SUBMIT_BUTTON = "login-submit-button"
+    STATUS = "login-status"
 
     def __init__(
         self,
@@ -114,20 +115,16 @@ class LoginScreen(AccountDeskScreen):
                 yield Button("Forgot password?", id="login-forgot", classes="link")
                 yield Button("Activate account", id="login-activate", classes="link")
 
-    def on_mount(self) -> None:
-        target = "#login-password" if self.initial_email else "#login-email"
-        self.query_one(target, Input).focus()
+    def first_focus(self) -> str:
+        return "#login-password" if self.initial_email else "#login-email"
 
     # -- submitting --------------------------------------------------------------------------
 
-    def action_submit(self) -> None:
-        self._submit()
-
-    @on(Button.Pressed, "#login-submit-button")
     @on(Input.Submitted, "#login-password")
-    def _submit(self) -> None:
-        if self.query_one("#login-submit-button", Button).loading:
-            return  # enter/ctrl+s while the request is on its way: one request is enough
+    def _password_entered(self) -> None:
+        self.submit()
+
+    def send(self) -> None:
         fields = [
             self.query_one("#login-email-field", FormField),
             self.query_one("#login-password-field", FormField),
@@ -136,7 +133,7 @@ class LoginScreen(AccountDeskScreen):
         if invalid:
             invalid[0].focus_control()
             return
-        show_sending(self.query_one("#login-submit-button", Button), True)
+        self.start_sending()
         self._log_in(
             normalized_email(fields[0].value),
             fields[1].value,
@@ -149,9 +146,8 @@ class LoginScreen(AccountDeskScreen):
 
     @work(exclusive=True, group="submit", exit_on_error=False, description="Logging in")
     async def _log_in(self, email: str, password: str, remember: bool) -> None:
-        status = self.query_one("#login-status", FormStatus)
+        status = self.form_status
         resend = self.query_one("#login-resend", Button)
-        button = self.query_one("#login-submit-button", Button)
         status.clear()
         resend.add_class("-hidden")
         try:
@@ -165,14 +161,14 @@ class LoginScreen(AccountDeskScreen):
             place_field_errors(error, fields, status)
             return
         except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            status.show_error(failure_message(error, services_of(self).base_url))
+            self.show_failure(error)
             if isinstance(error, ForbiddenError) and error.type == "account_not_activated":
                 resend.remove_class("-hidden")
             elif isinstance(error, UnauthorizedError):
                 self.query_one("#login-password", Input).focus()
             return
         finally:
-            show_sending(button, False)
+            show_sending(self.submit_button, False)
         # The password must not linger in a screen that stays on the auth stack.
         self.query_one("#login-password", Input).value = ""
         self.query_one("#login-password-field", FormField).clear_error()
@@ -196,20 +192,11 @@ class LoginScreen(AccountDeskScreen):
         description="Resending the activation email",
     )
     async def _resend_activation(self, email: str) -> None:
-        status = self.query_one("#login-status", FormStatus)
         resend = self.query_one("#login-resend", Button)
-        try:
-            session = session_of(self)
-            await session.with_anonymous(
-                lambda token: session.client.resend_activation_email(token, email)
-            )
-        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            status.show_error(failure_message(error, services_of(self).base_url))
+        if not await self.request(resend_activation_email(email), resend):
             return
-        finally:
-            show_sending(resend, False)
         resend.add_class("-hidden")
-        status.show_success(
+        self.form_status.show_success(
             f"We've sent a new activation email to {email}. "
             "Open its link or paste its code under Activate account."
         )
@@ -236,5 +223,5 @@ class LoginScreen(AccountDeskScreen):
         if email:
             self.query_one("#login-email", Input).value = email
         self.query_one("#login-resend", Button).add_class("-hidden")
-        self.query_one("#login-status", FormStatus).show_success(message)
+        self.form_status.show_success(message)
         self.query_one("#login-password", Input).focus()

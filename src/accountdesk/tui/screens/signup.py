@@ -17,24 +17,18 @@ from accountdesk.api import (
     CustomerSignup,
 )
 from accountdesk.session import SessionExpiredError
-from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
+from accountdesk.tui.context import BackendNotReadyError, session_of
 from accountdesk.tui.screens.activation import ActivationScreen
-from accountdesk.tui.screens.base import AccountDeskScreen
-from accountdesk.tui.validation import (
-    email_problem,
-    new_password_problem,
-    normalized_email,
-    passwords_match_problem,
-)
+from accountdesk.tui.screens.form import FormScreen
+from accountdesk.tui.validation import email_problem, normalized_email
 from accountdesk.tui.widgets.country_select import CountrySelect, match_countries
 from accountdesk.tui.widgets.form_field import (
     FormField,
     FormStatus,
-    failure_message,
     place_field_errors,
     show_sending,
 )
-from accountdesk.tui.widgets.password_strength import PasswordInput, PasswordStrength
+from accountdesk.tui.widgets.new_password import NewPasswordFields
 
 _TITLES = (("Mr", "MR"), ("Ms", "MS"), ("Mrs", "MRS"), ("Dr", "DR"))
 # ISO 639-1 language and ISO 4217 currency codes, as the API stores them.
@@ -100,7 +94,7 @@ _ADDRESS_FIELDS = (
 )
 
 
-class SignUpScreen(AccountDeskScreen):
+class SignUpScreen(FormScreen):
     """The signup form; after the server accepts it, the activation screen takes over."""
 
     TITLE = "Account Desk"
@@ -115,6 +109,8 @@ class SignUpScreen(AccountDeskScreen):
         ),
         Binding("escape", "back", "Back", tooltip="Back to the login screen.", id="signup-back"),
     ]
+    SUBMIT_BUTTON = "signup-submit-button"
+    STATUS = "signup-status"
 
     def __init__(self, email: str = "") -> None:
         super().__init__()
@@ -132,22 +128,7 @@ class SignUpScreen(AccountDeskScreen):
                 required=True,
                 id="signup-email-field",
             )
-            yield FormField(
-                "Password",
-                PasswordInput(id="signup-password"),
-                hint="8 to 128 characters; 15 or more recommended. ctrl+o shows it.",
-                check=new_password_problem,
-                required=True,
-                id="signup-password-field",
-            )
-            yield PasswordStrength(id="signup-strength")
-            yield FormField(
-                "Password again",
-                PasswordInput(id="signup-password-again"),
-                check=self._repeat_problem,
-                required=True,
-                id="signup-password-again-field",
-            )
+            yield NewPasswordFields("signup", user_inputs=self._user_inputs)
             yield Static("About you", classes="form-section")
             with Vertical(classes="select-field"):
                 yield Label("Title", classes="form-field--label")
@@ -202,17 +183,13 @@ class SignUpScreen(AccountDeskScreen):
                 yield Button("Create account", id="signup-submit-button", variant="primary")
                 yield Button("Back to login", id="signup-cancel")
 
-    def on_mount(self) -> None:
-        target = "#signup-password" if self.initial_email else "#signup-email"
-        self.query_one(target, Input).focus()
+    def first_focus(self) -> str:
+        return "#signup-password" if self.initial_email else "#signup-email"
 
     # -- checks that depend on other fields ------------------------------------------------------
 
     def _field(self, field_id: str) -> FormField:
         return self.query_one(f"#{field_id}", FormField)
-
-    def _repeat_problem(self, repeated: str) -> str | None:
-        return passwords_match_problem(self._field("signup-password-field").value, repeated)
 
     def _country_problem(self, _code: str) -> str | None:
         country = self.query_one("#signup-country", CountrySelect)
@@ -232,48 +209,31 @@ class SignUpScreen(AccountDeskScreen):
             )
         )
 
-    @on(Input.Changed, "#signup-password")
-    def _password_changed(self, event: Input.Changed) -> None:
-        self.query_one("#signup-strength", PasswordStrength).assess(
-            event.value, self._user_inputs()
-        )
-        self._field("signup-password-again-field").recheck()
-
     def _address_given(self) -> bool:
         return any(self._field(field_id).value.strip() for field_id in _ADDRESS_FIELDS)
 
     # -- submitting ------------------------------------------------------------------------------
 
-    def action_back(self) -> None:
-        self.dismiss()
-
     @on(Button.Pressed, "#signup-cancel")
     def _cancel(self) -> None:
         self.dismiss()
-
-    def action_submit(self) -> None:
-        self._submit()
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.has_class("country-filter"):
-            self._submit()  # the last field: enter sends the form
+            self.submit()  # the last field: enter sends the form
         else:
             self.focus_next()
 
-    @on(Button.Pressed, "#signup-submit-button")
-    def _submit(self) -> None:
-        if self.query_one("#signup-submit-button", Button).loading:
-            return  # enter/ctrl+s while the request is on its way: one request is enough
+    def send(self) -> None:
         address_given = self._address_given()
         for field_id in _ADDRESS_REQUIRED:
             self._field(field_id).required = address_given
         fields = list(self.query(FormField))
         invalid = [field for field in fields if not field.validate()]
-        strength = self.query_one("#signup-strength", PasswordStrength)
-        strength.assess(self._field("signup-password-field").value, self._user_inputs())
-        status = self.query_one("#signup-status", FormStatus)
+        self.query_one(NewPasswordFields).assess()
+        status = self.form_status
         if invalid:
             status.show_error(
                 f"Check the highlighted field{'s' if len(invalid) > 1 else ''}: "
@@ -283,7 +243,7 @@ class SignUpScreen(AccountDeskScreen):
             invalid[0].focus_control()
             invalid[0].scroll_visible()
             return
-        show_sending(self.query_one("#signup-submit-button", Button), True)
+        self.start_sending()
         self._sign_up(self._signup_body(address_given))
 
     def _signup_body(self, address_given: bool) -> CustomerSignup:
@@ -323,8 +283,7 @@ class SignUpScreen(AccountDeskScreen):
 
     @work(exclusive=True, group="submit", exit_on_error=False, description="Creating the account")
     async def _sign_up(self, signup: CustomerSignup) -> None:
-        status = self.query_one("#signup-status", FormStatus)
-        button = self.query_one("#signup-submit-button", Button)
+        status = self.form_status
         status.clear()
         try:
             session = session_of(self)
@@ -339,8 +298,8 @@ class SignUpScreen(AccountDeskScreen):
             place_field_errors(error, fields, status)
             return
         except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            status.show_error(failure_message(error, services_of(self).base_url))
+            self.show_failure(error)
             return
         finally:
-            show_sending(button, False)
+            show_sending(self.submit_button, False)
         self.app.switch_screen(ActivationScreen(email=signup.email))
