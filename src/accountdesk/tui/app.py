@@ -194,7 +194,7 @@ class AccountDeskApp(App[int]):
         if self._sandbox is not None:
             await self._sandbox.stop()
 
-    @work(exclusive=True, group="connect", exit_on_error=False)
+    @work(exclusive=True, group="connect", exit_on_error=False, description="Connecting")
     async def connect(self) -> None:
         """Start the sandbox if needed, choose the token store, then say hello to the backend."""
         self.backend_state = "connecting"
@@ -443,7 +443,7 @@ class AccountDeskApp(App[int]):
         if confirmed:
             self.log_out()
 
-    @work(exclusive=True, group="logout", exit_on_error=False)
+    @work(exclusive=True, group="logout", exit_on_error=False, description="Logging out")
     async def log_out(self) -> None:
         # SessionManager.logout never raises on network errors; the LoggedOut event routes us.
         await self.session.logout()

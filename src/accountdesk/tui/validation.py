@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from email_validator import EmailNotValidError, validate_email
-from zxcvbn import zxcvbn
-
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_RECOMMENDED_LENGTH = 15
 PASSWORD_MAX_LENGTH = 128
@@ -43,6 +40,9 @@ def email_problem(value: str) -> str | None:
     candidate = value.strip()
     if not candidate:
         return "Enter your email address."
+    # Imported on first use: the login screen paints before anyone has typed an address.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(candidate, check_deliverability=False)
     except EmailNotValidError as error:
@@ -116,6 +116,9 @@ def assess_password(password: str, user_inputs: tuple[str, ...] = ()) -> Passwor
     problem = password_problem(password)
     if not password:
         return PasswordAssessment(0, problem, f"At least {PASSWORD_MIN_LENGTH} characters.")
+    # Imported on first use: its dictionaries cost startup time the login screen never needs.
+    from zxcvbn import zxcvbn
+
     sample = password[:_STRENGTH_SAMPLE_LENGTH]
     result = zxcvbn(sample, user_inputs=[u for u in user_inputs if u])
     if problem is None and _is_common_password(sample, result["sequence"]):

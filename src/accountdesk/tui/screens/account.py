@@ -80,7 +80,12 @@ class AccountScreen(AccountDeskScreen):
     def action_refresh_profile(self) -> None:
         self.load_profile()
 
-    @work(exclusive=True, group="account-profile", exit_on_error=False)
+    @work(
+        exclusive=True,
+        group="account-profile",
+        exit_on_error=False,
+        description="Loading the account",
+    )
     async def load_profile(self) -> None:
         error = self.query_one("#account-error", Static)
         self.card.loading = True

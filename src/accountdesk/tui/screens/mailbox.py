@@ -82,11 +82,16 @@ class OutboxMessage:
     @property
     def received(self) -> str:
         """``createdAt`` in local time, short."""
-        try:
-            moment = datetime.fromisoformat(self.created_at.replace("Z", "+00:00"))
-        except ValueError:
-            return self.created_at
-        return moment.astimezone().strftime("%d %b %H:%M:%S")
+        return format_received(self.created_at)
+
+
+def format_received(created_at: str) -> str:
+    """An ISO 8601 moment as a short local time; anything else as it came."""
+    try:
+        moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return created_at
+    return moment.astimezone().strftime("%d %b %H:%M:%S")
 
 
 def outbox_url(base_url: str, tenant: str) -> str:
@@ -209,7 +214,7 @@ class MailboxScreen(AccountDeskScreen):
     def action_refresh_mailbox(self) -> None:
         self.refresh_mailbox()
 
-    @work(exclusive=True, group="mailbox", exit_on_error=False)
+    @work(exclusive=True, group="mailbox", exit_on_error=False, description="Reading the mailbox")
     async def refresh_mailbox(self) -> None:
         services = services_of(self)
         base_url = services.base_url
@@ -309,7 +314,7 @@ class MailboxScreen(AccountDeskScreen):
         if confirmed:
             self._empty()
 
-    @work(exclusive=True, group="mailbox", exit_on_error=False)
+    @work(exclusive=True, group="mailbox", exit_on_error=False, description="Emptying the mailbox")
     async def _empty(self) -> None:
         base_url = services_of(self).base_url
         if base_url is None:
@@ -361,7 +366,12 @@ class MailboxScreen(AccountDeskScreen):
             return
         self.app.push_screen(screen)
 
-    @work(exclusive=True, group="mailbox-continue", exit_on_error=False)
+    @work(
+        exclusive=True,
+        group="mailbox-continue",
+        exit_on_error=False,
+        description="Confirming the new email",
+    )
     async def _confirm_email_change(self, token: str, new_email: str) -> None:
         self.continue_button.disabled = True
         try:
@@ -376,7 +386,12 @@ class MailboxScreen(AccountDeskScreen):
             self.continue_button.disabled = False
         self.notify(f"Your login email is now {new_email}.", title="Email changed", markup=False)
 
-    @work(exclusive=True, group="mailbox-continue", exit_on_error=False)
+    @work(
+        exclusive=True,
+        group="mailbox-continue",
+        exit_on_error=False,
+        description="Deleting the account",
+    )
     async def _delete_account(self, token: str) -> None:
         try:
             await session_of(self).delete_account(token)

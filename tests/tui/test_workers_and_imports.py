@@ -1,0 +1,86 @@
+"""Properties of the TUI's code as a whole: how its workers describe themselves, and what the
+first paint imports."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import accountdesk.tui
+
+TUI_SOURCES = sorted(Path(accountdesk.tui.__file__).parent.rglob("*.py"))
+
+
+def _work_decorators(tree: ast.AST) -> list[tuple[str, ast.Call | ast.expr]]:
+    found: list[tuple[str, ast.Call | ast.expr]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if isinstance(target, ast.Name) and target.id == "work":
+                found.append((node.name, decorator))
+    return found
+
+
+def test_every_worker_has_a_description() -> None:
+    # Without one, Textual describes a worker by its call arguments (a password, a token),
+    # and the description shows up in logs and error reports.
+    workers = []
+    undescribed = []
+    for path in TUI_SOURCES:
+        for name, decorator in _work_decorators(ast.parse(path.read_text(encoding="utf-8"))):
+            workers.append(name)
+            keywords = decorator.keywords if isinstance(decorator, ast.Call) else []
+            if not any(keyword.arg == "description" for keyword in keywords):
+                undescribed.append(f"{path.name}: {name}")
+    assert len(workers) >= 14  # the scan sees the workers (connect, log_in, load_profile, …)
+    assert undescribed == []
+
+
+def test_the_first_paint_does_not_import_the_form_checkers(tmp_path: Path) -> None:
+    # zxcvbn and email-validator are needed once someone types; not to show the login screen.
+    script = textwrap.dedent(
+        """
+        import asyncio, sys
+        from accountdesk.session import Environment, MemoryTokenStore, Settings
+        from accountdesk.tui.app import AccountDeskApp
+        from accountdesk.tui.screens.login import LoginScreen
+
+        async def main() -> None:
+            # Port 9 (discard) refuses: the login screen paints and stays "not connected".
+            environment = Environment(
+                name="nowhere",
+                base_url="http://127.0.0.1:9",
+                tenant="demo",
+                client_id="demo-storefront",
+            )
+            app = AccountDeskApp(Settings(), environment, token_store=MemoryTokenStore())
+            async with app.run_test(size=(100, 40)) as pilot:
+                await pilot.pause()
+                assert isinstance(app.screen, LoginScreen)
+                print(sorted({"zxcvbn", "email_validator"} & set(sys.modules)))
+                await pilot.press(*"ada@example.com")
+                app.screen.query_one("#login-password").focus()
+                await pilot.pause()
+                print(sorted({"zxcvbn", "email_validator"} & set(sys.modules)))
+
+        asyncio.run(main())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    first_paint, after_typing = result.stdout.splitlines()[-2:]
+    assert first_paint == "[]"
+    # Leaving the email field checks it: the validator arrives when it is needed.
+    assert after_typing == "['email_validator']"
