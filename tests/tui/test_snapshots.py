@@ -8,21 +8,37 @@ the same state every time (the demo customer, fixed inputs) and waits for all wo
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
+from shell_helpers import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    advance_sandbox_clock,
+    wait_ready,
+    wait_until,
+)
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input, Static
 
+from accountdesk.api import CustomerSignup
 from accountdesk.session import Environment
 from accountdesk.tui.app import AccountDeskApp
+from accountdesk.tui.screens import mailbox
+from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.activation import ActivationScreen
+from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.screens.forgot_password import (
     RESET_REQUESTED,
     ForgotPasswordScreen,
     ResetPasswordScreen,
 )
+from accountdesk.tui.screens.login import LoginScreen
+from accountdesk.tui.screens.mailbox import MailboxScreen
 from accountdesk.tui.screens.signup import SignUpScreen
+from accountdesk.tui.widgets import api_log
+from accountdesk.tui.widgets.api_log import ApiLogPanel
 
 SnapCompare = Callable[..., bool]
 MakeApp = Callable[..., AccountDeskApp]
@@ -155,3 +171,98 @@ def test_reset_password_mismatch(snap_compare: SnapCompare, embedded_app: Accoun
         await settle(pilot)
 
     assert snap_compare(embedded_app, run_before=mismatch, terminal_size=SIZE)
+
+
+# -- the logged-in screens, the mailbox and the API log ----------------------------------------
+
+
+async def logged_in(pilot: Pilot[Any]) -> None:
+    """The demo customer's account screen with the profile loaded (the login form has its own
+    snapshots; here the session logs in directly)."""
+    app = pilot.app
+    assert isinstance(app, AccountDeskApp)
+    await wait_ready(pilot, app)
+    await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)
+    await wait_until(pilot, lambda: isinstance(app.screen, AccountScreen), what="the account")
+    name = app.screen.query_one("#account-name", Static)
+    await wait_until(pilot, lambda: "Lovelace" in str(name.render()), what="the profile")
+    await settle(pilot)
+
+
+def test_account_screen(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
+    assert snap_compare(embedded_app, run_before=logged_in, terminal_size=SIZE)
+
+
+def test_logout_confirmation(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
+    async def asking(pilot: Pilot[Any]) -> None:
+        await logged_in(pilot)
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await pilot.pause()
+
+    assert snap_compare(embedded_app, run_before=asking, terminal_size=SIZE)
+
+
+def test_session_expired_login(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
+    async def expired(pilot: Pilot[Any]) -> None:
+        await logged_in(pilot)
+        base_url = pilot.app.base_url
+        assert base_url is not None
+        # A real expiry: past the customer token's 30 days and its refresh token's day.
+        await advance_sandbox_clock(base_url, 2_700_000)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, LoginScreen))
+        await settle(pilot)
+
+    assert snap_compare(embedded_app, run_before=expired, terminal_size=SIZE)
+
+
+def test_mailbox(
+    snap_compare: SnapCompare, embedded_app: AccountDeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The messages carry the sandbox clock's "now"; only its display is pinned, after
+    # checking that what would be formatted is a real timestamp.
+    def pinned(created_at: str) -> str:
+        datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+        return "24 Jun 09:30:00"
+
+    monkeypatch.setattr(mailbox, "format_received", pinned)
+
+    async def with_mail(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, AccountDeskApp)
+        await wait_ready(pilot, app)
+        session = app.session
+        signup = CustomerSignup(email="grace@example.com", password="Correct-Horse-Battery-9")
+        await session.with_anonymous(lambda token: session.client.sign_up(token, signup))
+        await session.with_anonymous(
+            lambda token: session.client.request_password_reset(token, DEMO_EMAIL)
+        )
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, MailboxScreen))
+        table = app.screen.query_one("#mailbox-list", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 2, what="the two mails")
+        table.move_cursor(row=1)  # the older one: the activation email
+        await settle(pilot)
+
+    assert snap_compare(embedded_app, run_before=with_mail, terminal_size=SIZE)
+
+
+def test_api_log_after_a_failed_login(
+    snap_compare: SnapCompare, embedded_app: AccountDeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Durations differ from run to run; every other column and both bodies are the real ones.
+    monkeypatch.setattr(api_log, "format_duration", lambda _duration_ms: "42")
+
+    async def failed_login(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, AccountDeskApp)
+        await wait_ready(pilot, app)
+        await pilot.press("f2", "f4")  # open the log and start it empty
+        set_values(pilot, {"login-email": DEMO_EMAIL, "login-password": "not-the-password"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        panel = app.screen.query_one(ApiLogPanel)
+        await wait_until(pilot, lambda: panel.selected is not None, what="the request")
+
+    assert snap_compare(embedded_app, run_before=failed_login, terminal_size=SIZE)

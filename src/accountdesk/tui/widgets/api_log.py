@@ -26,11 +26,17 @@ def _pretty_body(body: str | None) -> RenderableType:
         return Text(body)
 
 
+def format_duration(duration_ms: float) -> str:
+    """How long a request took, in whole milliseconds."""
+    return f"{duration_ms:.0f}"
+
+
 def describe_call(event: TraceEvent) -> RenderableType:
     """The detail view of one request: headline, then request and response bodies."""
     status = str(event.status) if event.status is not None else "no answer"
+    took = format_duration(event.duration_ms)
     headline = Text.assemble(
-        (f"{event.method} ", "bold"), event.path, f"  →  {status}  ({event.duration_ms:.0f} ms)"
+        (f"{event.method} ", "bold"), event.path, f"  →  {status}  ({took} ms)"
     )
     parts: list[RenderableType] = [headline]
     if event.error:
@@ -95,7 +101,7 @@ class ApiLogPanel(Horizontal):
             self.table.add_row(
                 event.method,
                 str(event.status) if event.status is not None else "—",
-                f"{event.duration_ms:.0f}",
+                format_duration(event.duration_ms),
                 event.path,
                 key=str(index),
             )
