@@ -6,13 +6,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from helpers import environment_for, settle
 from textual import events
 from textual.app import App, ComposeResult
-from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
 from accountdesk.api import CustomerSignup
-from accountdesk.session import Environment
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.activation import ActivationScreen
 from accountdesk.tui.screens.login import LoginScreen
@@ -20,18 +19,6 @@ from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.widgets.token_input import TokenInput
 
 MakeApp = Callable[..., AccountDeskApp]
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def environment_of(tenant: Any) -> Environment:
-    return Environment(
-        name="fresh", base_url=tenant.base_url, tenant=tenant.tenant, client_id=tenant.client_id
-    )
 
 
 async def signed_up(app: AccountDeskApp) -> str:
@@ -61,7 +48,7 @@ async def test_unknown_code_is_refused_next_to_the_field(make_app: MakeApp) -> N
 async def test_resend_sends_a_new_code_that_activates(
     make_app: MakeApp, fresh_tenant: Any, outbox: Any
 ) -> None:
-    app = make_app(environment_of(fresh_tenant))
+    app = make_app(environment_for(fresh_tenant))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         email = await signed_up(app)

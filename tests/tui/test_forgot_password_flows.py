@@ -6,12 +6,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from helpers import environment_for, settle
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from accountdesk.api import CustomerSignup
-from accountdesk.session import Environment
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.forgot_password import (
     RESET_DONE_MESSAGE,
@@ -25,18 +25,6 @@ from accountdesk.tui.widgets.form_field import FormField, FormStatus
 MakeApp = Callable[..., AccountDeskApp]
 OLD_PASSWORD = "Lovelace-1815-engine"
 NEW_PASSWORD = "quietly-violet-harbour-telescope"
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def environment_of(tenant: Any) -> Environment:
-    return Environment(
-        name="fresh", base_url=tenant.base_url, tenant=tenant.tenant, client_id=tenant.client_id
-    )
 
 
 async def active_customer(app: AccountDeskApp, outbox: Any) -> str:
@@ -80,7 +68,7 @@ async def log_in(pilot: Pilot[Any], email: str, password: str) -> str:
 async def test_same_answer_for_known_and_unknown_addresses(
     make_app: MakeApp, fresh_tenant: Any, outbox: Any
 ) -> None:
-    app = make_app(environment_of(fresh_tenant))
+    app = make_app(environment_for(fresh_tenant))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         known = await active_customer(app, outbox)
@@ -99,7 +87,7 @@ async def test_same_answer_for_known_and_unknown_addresses(
 async def test_reset_with_the_emailed_code_then_only_the_new_password_works(
     make_app: MakeApp, fresh_tenant: Any, outbox: Any
 ) -> None:
-    app = make_app(environment_of(fresh_tenant))
+    app = make_app(environment_for(fresh_tenant))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         email = await active_customer(app, outbox)
@@ -135,7 +123,7 @@ async def test_reset_with_the_emailed_code_then_only_the_new_password_works(
 async def test_a_used_code_is_refused_on_the_code_field(
     make_app: MakeApp, fresh_tenant: Any, outbox: Any
 ) -> None:
-    app = make_app(environment_of(fresh_tenant))
+    app = make_app(environment_for(fresh_tenant))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         email = await active_customer(app, outbox)

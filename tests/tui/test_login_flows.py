@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import socket
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from helpers import settle, unique_email
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Static
@@ -30,12 +30,6 @@ DEMO_PASSWORD = "Demo-Password-42"
 MakeApp = Callable[..., AccountDeskApp]
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def fill_login(pilot: Pilot[Any], email: str, password: str) -> None:
     screen = pilot.app.screen
     screen.query_one("#login-email", Input).value = email
@@ -47,10 +41,6 @@ async def fill_login(pilot: Pilot[Any], email: str, password: str) -> None:
 
 def status_text(pilot: Pilot[Any]) -> str:
     return pilot.app.screen.query_one("#login-status", FormStatus).message
-
-
-def unique_email() -> str:
-    return f"ada-{uuid.uuid4().hex[:10]}@example.com"
 
 
 async def test_demo_customer_logs_in_by_keyboard_alone(make_app: MakeApp) -> None:
@@ -338,3 +328,17 @@ async def test_the_password_never_shows_in_worker_descriptions(make_app: MakeApp
         assert app.current_mode == "account"
     assert any("Logging in" in line for line in seen)
     assert not any(DEMO_PASSWORD in line for line in seen)
+
+
+async def test_the_remember_me_tooltip_does_not_outlive_the_login(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(110, 34), tooltips=True) as pilot:
+        await settle(pilot)
+        checkbox = app.screen.query_one("#login-remember Checkbox", Checkbox)
+        await pilot.hover(checkbox)
+        await pilot.pause(app.TOOLTIP_DELAY + 0.3)
+        tooltip = app.screen.query_one("#textual-tooltip")
+        assert tooltip.display  # the disabled box explains itself on hover
+        await fill_login(pilot, DEMO_EMAIL, DEMO_PASSWORD)
+        assert app.current_mode == "account"
+        assert not app.screen.query_one("#textual-tooltip").display

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from shell_helpers import (
+from helpers import (
     CUSTOMER_PASSWORD,
     create_active_customer,
     environment_for,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shell_helpers import (
+from helpers import (
     CUSTOMER_PASSWORD,
     DEMO_EMAIL,
     DEMO_PASSWORD,

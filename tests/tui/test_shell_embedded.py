@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shell_helpers import DEMO_EMAIL, DEMO_PASSWORD, wait_mode, wait_ready, wait_until
+from helpers import DEMO_EMAIL, DEMO_PASSWORD, wait_mode, wait_ready, wait_until
 from textual.widgets import Label
 
 from accountdesk.api import TransportError

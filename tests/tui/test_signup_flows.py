@@ -7,11 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from helpers import environment_for, settle
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select
 
-from accountdesk.session import Environment
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.activation import ActivationScreen
 from accountdesk.tui.screens.login import LoginScreen
@@ -23,12 +23,6 @@ from accountdesk.tui.widgets.password_strength import PasswordStrength
 
 MakeApp = Callable[..., AccountDeskApp]
 GOOD_PASSWORD = "violet-harbour-telescope-7"
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def field(pilot: Pilot[Any], field_id: str) -> FormField:
@@ -62,12 +56,6 @@ def fill_valid_form(screen: SignUpScreen, email: str) -> None:
         ("signup-last-name", "Lovelace"),
     ):
         screen.query_one(f"#{input_id}", Input).value = value
-
-
-def environment_of(tenant: Any) -> Environment:
-    return Environment(
-        name="fresh", base_url=tenant.base_url, tenant=tenant.tenant, client_id=tenant.client_id
-    )
 
 
 async def test_fields_are_checked_as_the_user_types(make_app: MakeApp) -> None:
@@ -245,7 +233,7 @@ async def test_signup_then_activation_logs_in(
     make_app: MakeApp, fresh_tenant: Any, outbox: Any, pasted_as: str
 ) -> None:
     email = f"ada-{uuid.uuid4().hex[:8]}@example.com"
-    app = make_app(environment_of(fresh_tenant))
+    app = make_app(environment_for(fresh_tenant))
     async with app.run_test(size=(100, 50)) as pilot:
         screen = await open_signup(pilot)
         fill_valid_form(screen, email)
@@ -316,7 +304,7 @@ async def test_the_whole_form_by_keyboard_alone(
     make_app: MakeApp, fresh_tenant: Any, outbox: Any
 ) -> None:
     email = f"kb-{uuid.uuid4().hex[:8]}@example.com"
-    app = make_app(environment_of(fresh_tenant))
+    app = make_app(environment_for(fresh_tenant))
     async with app.run_test(size=(100, 50)) as pilot:
         await settle(pilot)
         # email -> password -> (remember me is disabled here) -> Log in -> Create an account

@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from shell_helpers import (
+from helpers import (
     DEMO_EMAIL,
     DEMO_PASSWORD,
     advance_sandbox_clock,
+    settle,
     wait_ready,
     wait_until,
 )
@@ -50,12 +51,6 @@ def embedded_app(make_app: MakeApp) -> AccountDeskApp:
     return make_app(
         Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
     )
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def set_values(pilot: Pilot[Any], values: dict[str, str]) -> None:

@@ -1,8 +1,9 @@
-"""Helpers for the shell's Pilot tests (plain functions, imported by test modules)."""
+"""Helpers for the TUI's Pilot tests (plain functions, imported by test modules)."""
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,18 @@ def environment_for(target: Any, name: str = "test-tenant") -> Environment:
     return Environment(
         name=name, base_url=target.base_url, tenant=target.tenant, client_id=target.client_id
     )
+
+
+def unique_email(prefix: str = "ada") -> str:
+    """An address no other test uses (the shared sandbox keeps every customer)."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let the app process what is queued, finish every worker, then repaint."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def wait_until(
