@@ -16,6 +16,7 @@ import pytest
 from sandbox_harness import PASSWORD, Harness, bearer, unique_email
 
 from accountdesk.sandbox.cli import build_parser, default_db_path, main
+from accountdesk.sandbox.seed import DEMO_PASSWORD
 
 READY = "Account Desk sandbox ready at "
 
@@ -177,7 +178,9 @@ def test_seed_command_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixtur
     database = str(tmp_path / "seed.db")
     assert main(["seed", "--db", database]) == 0
     assert main(["seed", "--db", database]) == 0
-    assert "demo@example.com" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "demo@example.com" in printed
+    assert DEMO_PASSWORD not in printed
 
     with sqlite3.connect(database) as connection:
         count = connection.execute(

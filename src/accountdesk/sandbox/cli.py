@@ -13,7 +13,7 @@ from types import FrameType
 import platformdirs
 
 from accountdesk.sandbox.app import create_app
-from accountdesk.sandbox.seed import DEMO_EMAIL, DEMO_PASSWORD
+from accountdesk.sandbox.seed import DEMO_EMAIL
 from accountdesk.sandbox.server import serve
 from accountdesk.sandbox.tenants import TENANT_NAME
 
@@ -96,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"accountdesk sandbox: cannot open the database {args.db}: {error}", file=sys.stderr)
         return 1
     if args.command == "seed":
-        print(f"Demo customer ready: {DEMO_EMAIL} / {DEMO_PASSWORD} (tenant demo)")
+        # No password on the terminal, not even the public demo one: its place is the README.
+        print(f"Demo customer ready: {DEMO_EMAIL} (tenant demo; password in the README)")
         return 0
     # Uvicorn shuts down gracefully on SIGTERM and then re-raises it; turning the re-raised
     # signal into an exception lets a terminated sandbox exit with status 0, like Ctrl-C.
