@@ -126,6 +126,20 @@ async def test_logout_kills_the_server_token_and_clears_the_store(
         await h.profile_email()
 
 
+async def test_logging_in_over_a_live_session_revokes_the_old_token(
+    make_harness: HarnessFactory, sandbox: Target, tmp_path: Path
+) -> None:
+    h = await make_harness(sandbox, FileTokenStore(tmp_path / "sessions.json"))
+    await h.manager.login(DEMO_EMAIL, DEMO_PASSWORD)
+    first_token = await h.manager.with_customer(echo)
+    await h.manager.login(DEMO_EMAIL, DEMO_PASSWORD)
+    second_token = await h.manager.with_customer(echo)
+    assert second_token != first_token
+    with pytest.raises(InvalidTokenError):
+        await h.client.validate_token(first_token)
+    assert await h.profile_email() == DEMO_EMAIL
+
+
 async def test_logout_while_offline_still_ends_the_local_session(
     make_harness: HarnessFactory, sandbox: Target, tmp_path: Path
 ) -> None:

@@ -437,6 +437,7 @@ class SessionManager:
         self, token: AnyCustomerToken, email: str | None, *, remember: bool
     ) -> None:
         self._generation += 1
+        previous = self._customer
         session = _CustomerSession(
             lease=self._lease_for(token),
             email=email,
@@ -447,6 +448,10 @@ class SessionManager:
             remember=remember,
         )
         self._customer = session
+        if previous is not None:
+            # Logging in over a live session (maybe as someone else) must not leave the old
+            # token valid on the server, unreachable by any later logout.
+            await self._revoke_on_server(previous.lease.access_token)
         # Saved before anything else can fail: a refresh may just have rotated the stored token.
         if remember:
             await self._save(session)
@@ -471,10 +476,12 @@ class SessionManager:
         session = self._customer
         # Local state first: the session is gone even if the server call fails or is cancelled.
         await self._end_customer_session(LogoutReason.USER)
-        if session is None:
-            return
+        if session is not None:
+            await self._revoke_on_server(session.lease.access_token)
+
+    async def _revoke_on_server(self, access_token: str) -> None:
         try:
-            await self._client.logout(session.lease.access_token)
+            await self._client.logout(access_token)
         except ApiError as error:
             _log.info("server logout failed (%s); the local session is gone anyway", error.type)
 
