@@ -27,7 +27,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from accountdesk.api import CustomerApiClient, TokenError
-from accountdesk.session import FileTokenStore, MemoryTokenStore, SessionExpiredError
+from accountdesk.session import FileTokenStore, MemoryTokenStore, SessionExpiredError, Settings
 from accountdesk.tui.app import SESSION_EXPIRED_REASON, AccountDeskApp
 from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.base import AccountDeskScreen
@@ -139,6 +139,17 @@ async def test_theme_toggle_switches_light_and_dark(make_app: MakeApp) -> None:
         app.theme = "ansi-dark"
         await pilot.press("ctrl+t")
         assert app.theme == "ansi-light"
+
+
+async def test_keymap_from_settings_rebinds_keys_by_binding_id(make_app: MakeApp) -> None:
+    app = make_app(settings=Settings(keymap={"toggle-api-log": "f12"}))
+    async with app.run_test(size=(110, 34)) as pilot:
+        await wait_ready(pilot, app)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not app.show_api_log
+        await pilot.press("f12")
+        await wait_until(pilot, lambda: app.show_api_log, what="f12 to open the API log")
 
 
 async def test_command_palette_runs_screen_and_app_actions(make_app: MakeApp) -> None:

@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     token_store: TokenStoreSetting = "auto"  # noqa: S105 - a store kind, not a secret
     kiosk: bool = False
     theme: str = "textual-dark"
+    # Binding id -> keys, e.g. {"toggle-api-log": "f12"}: for keys a terminal or multiplexer
+    # (tmux, zellij, wezterm) already takes. README.md lists the ids.
+    keymap: dict[str, str] = Field(default_factory=dict)
 
     @classmethod
     def settings_customise_sources(

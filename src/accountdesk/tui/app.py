@@ -185,6 +185,7 @@ class AccountDeskApp(App[int]):
     # -- lifecycle -------------------------------------------------------------------------
 
     async def on_mount(self) -> None:
+        self.set_keymap(self.settings.keymap)
         await self._show_fresh_mode(AUTH_MODE)
         self.connect()
 
