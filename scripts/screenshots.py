@@ -69,6 +69,14 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
         print(f"  {out / name}.svg")
 
     async with app.run_test(size=size) as pilot:
+
+        async def save_pushed(screen: Any, name: str) -> None:
+            """Show ``screen`` over the current one, save it, and close it again."""
+            await app.push_screen(screen)
+            await pilot.pause(0.3)
+            save(name)
+            app.pop_screen()
+
         await wait_for(pilot, lambda: app.backend_state == "ready", "the sandbox")
         session = app.session
         client = session.client
@@ -79,15 +87,9 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
         await pilot.pause()
         save("login")
 
-        await app.push_screen(SignUpScreen(email=NEW_EMAIL))
-        await pilot.pause(0.3)
-        save("signup")
-        app.pop_screen()
+        await save_pushed(SignUpScreen(email=NEW_EMAIL), "signup")
 
-        await app.push_screen(ForgotPasswordScreen(email=DEMO_EMAIL))
-        await pilot.pause(0.3)
-        save("forgot-password")
-        app.pop_screen()
+        await save_pushed(ForgotPasswordScreen(email=DEMO_EMAIL), "forgot-password")
 
         # Mail for the mailbox: a signup waiting for activation and a password reset.
         await session.with_anonymous(
@@ -113,14 +115,8 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
         app.pop_screen()
 
         # Token fields left empty on purpose: the pictures must not show a live token.
-        await app.push_screen(ActivationScreen(email=NEW_EMAIL))
-        await pilot.pause(0.3)
-        save("activation")
-        app.pop_screen()
-        await app.push_screen(ResetPasswordScreen(email=DEMO_EMAIL))
-        await pilot.pause(0.3)
-        save("reset-password")
-        app.pop_screen()
+        await save_pushed(ActivationScreen(email=NEW_EMAIL), "activation")
+        await save_pushed(ResetPasswordScreen(email=DEMO_EMAIL), "reset-password")
 
         await session.login(DEMO_EMAIL, DEMO_PASSWORD)
         await wait_for(pilot, lambda: isinstance(app.screen, AccountScreen), "the account")
