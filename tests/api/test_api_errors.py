@@ -8,18 +8,23 @@ from datetime import UTC, datetime
 import pytest
 
 from accountdesk.api import (
+    AccountDeskError,
     ApiError,
     BadRequestError,
     ConflictError,
+    EmailTakenError,
     FieldError,
     ForbiddenError,
+    InvalidCodeError,
     InvalidTokenError,
+    NotActivatedError,
     NotFoundError,
     RateLimitedError,
     ServerError,
     TokenError,
     TokenExpiredError,
     UnauthorizedError,
+    VersionConflictError,
 )
 from accountdesk.api.errors import error_from_response, parse_retry_after
 
@@ -69,7 +74,10 @@ def test_error_message_body_with_field_details() -> None:
     ("status", "body_type", "cls"),
     [
         (401, "invalid_credentials", UnauthorizedError),
-        (403, "account_not_activated", ForbiddenError),
+        (403, "account_not_activated", NotActivatedError),
+        (403, "forbidden", ForbiddenError),
+        (400, "invalid_token", InvalidCodeError),
+        (400, "invalid_field", BadRequestError),
         (404, "resource_not_found", NotFoundError),
         (409, "conflict_resource", ConflictError),
         (500, "internal_error", ServerError),
@@ -205,3 +213,21 @@ def test_several_messages_for_one_field_are_joined() -> None:
         },
     )
     assert error.field_errors == {"password": "Too short. Too common."}
+
+
+@pytest.mark.parametrize("conflict", [EmailTakenError, VersionConflictError])
+def test_a_409_becomes_the_conflict_class_the_operation_names(
+    conflict: type[ConflictError],
+) -> None:
+    body = json.dumps({"status": 409, "type": "conflict_resource", "message": "Taken."}).encode()
+    error = error_from_response(409, {}, body, conflict=conflict)
+    assert type(error) is conflict
+    assert error.code == "conflict_resource"
+    assert error.params["status"] == "409"
+
+
+def test_every_api_error_is_an_account_desk_error_with_a_code() -> None:
+    error = _error(429, {"status": 429, "type": "too_many_requests"}, {"Retry-After": "7.2"})
+    assert isinstance(error, AccountDeskError)
+    assert error.code == "too_many_requests"
+    assert error.params["retry_after"] == "8"

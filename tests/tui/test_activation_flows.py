@@ -23,9 +23,8 @@ MakeApp = Callable[..., AccountDeskApp]
 
 async def signed_up(app: AccountDeskApp) -> str:
     email = f"ada-{uuid.uuid4().hex[:8]}@example.com"
-    session = app.session
     signup = CustomerSignup(email=email, password="Lovelace-1815-engine")
-    await session.with_anonymous(lambda token: session.client.sign_up(token, signup))
+    await app.account.sign_up(signup)
     return email
 
 

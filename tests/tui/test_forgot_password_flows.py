@@ -11,7 +11,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
-from accountdesk.api import CustomerSignup
+from accountdesk.api import CustomerApiClient, CustomerSignup
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.forgot_password import (
     RESET_DONE_MESSAGE,
@@ -30,11 +30,15 @@ NEW_PASSWORD = "quietly-violet-harbour-telescope"
 async def active_customer(app: AccountDeskApp, outbox: Any) -> str:
     """A signed-up and activated customer in the app's tenant, logged out again."""
     email = f"ada-{uuid.uuid4().hex[:8]}@example.com"
-    session = app.session
-    signup = CustomerSignup(email=email, password=OLD_PASSWORD)
-    await session.with_anonymous(lambda token: session.client.sign_up(token, signup))
-    mail = await outbox.latest(email, "customer.opt-in")
-    await session.with_anonymous(lambda token: session.client.confirm_opt_in(token, mail["token"]))
+    environment = app.environment
+    assert environment.base_url is not None
+    async with CustomerApiClient(
+        environment.base_url, environment.tenant, environment.client_id
+    ) as client:
+        anonymous = (await client.anonymous_login()).access_token
+        await client.sign_up(anonymous, CustomerSignup(email=email, password=OLD_PASSWORD))
+        mail = await outbox.latest(email, "customer.opt-in")
+        await client.confirm_opt_in(anonymous, mail["token"])
     return email
 
 
@@ -129,10 +133,7 @@ async def test_a_used_code_is_refused_on_the_code_field(
         email = await active_customer(app, outbox)
         await request_reset(pilot, email)
         token = (await outbox.latest(email, "customer.password-reset"))["token"]
-        session = app.session
-        await session.with_anonymous(
-            lambda anonymous: session.client.reset_password(anonymous, token, NEW_PASSWORD)
-        )
+        await app.account.reset_password(token, NEW_PASSWORD)
         screen = app.screen
         screen.query_one("#reset-token", Input).value = token
         screen.query_one("#reset-password", Input).value = "another-long-password"

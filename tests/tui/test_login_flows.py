@@ -15,7 +15,13 @@ from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker
 
 from accountdesk.api import CustomerSignup
-from accountdesk.session import Environment, FileTokenStore, MemoryTokenStore, Settings
+from accountdesk.session import (
+    Environment,
+    FileTokenStore,
+    MemoryTokenStore,
+    Settings,
+    StoreNotice,
+)
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.activation import ActivationScreen
@@ -23,6 +29,7 @@ from accountdesk.tui.screens.forgot_password import ForgotPasswordScreen
 from accountdesk.tui.screens.login import LoginScreen
 from accountdesk.tui.screens.signup import SignUpScreen
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
+from accountdesk.tui.wording import store_notice_text
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "Demo-Password-42"
@@ -135,9 +142,8 @@ async def test_not_activated_account_offers_to_resend(
     app = make_app(environment)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        session = app.session
         signup = CustomerSignup(email=email, password="Lovelace-1815-engine")
-        await session.with_anonymous(lambda token: session.client.sign_up(token, signup))
+        await app.account.sign_up(signup)
         resend = app.screen.query_one("#login-resend", Button)
         assert not resend.display or resend.has_class("-hidden")
 
@@ -199,10 +205,13 @@ async def test_network_down_keeps_the_form_and_says_so(make_app: MakeApp) -> Non
 
 
 async def test_remember_me_is_disabled_with_the_reason(sandbox_environment: Environment) -> None:
-    notice = 'Remember me is off: no OS keyring. Set token_store = "file" in config.toml.'
     app = AccountDeskApp(
-        Settings(), sandbox_environment, token_store=MemoryTokenStore(), store_notice=notice
+        Settings(),
+        sandbox_environment,
+        token_store=MemoryTokenStore(),
+        store_notice=StoreNotice.NO_KEYRING,
     )
+    notice = store_notice_text(StoreNotice.NO_KEYRING)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         checkbox = app.screen.query_one("#login-remember Checkbox", Checkbox)

@@ -206,10 +206,10 @@ class DraftScreen(AccountDeskScreen):
 
     @work(exit_on_error=False)
     async def load(self) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
+        account = self.app.account  # type: ignore[attr-defined]
         # The app reacts to the expiry; this screen only has to survive it.
         with contextlib.suppress(SessionExpiredError):
-            await session.with_customer(lambda token: session.client.get_profile(token))
+            await account.load_profile()
 
 
 async def test_session_expiry_pushes_login_and_keeps_unsaved_input(

@@ -272,15 +272,13 @@ async def test_signup_then_activation_logs_in(
         await pilot.press("enter")
         await settle(pilot)
         assert app.current_mode == "account"
-        me = await app.session.with_customer(lambda token: app.session.client.get_profile(token))
+        me = await app.account.load_profile()
         assert me.contact_email == email
         assert me.first_name == "Ada"
         assert me.title == "MS"
         assert me.preferred_language == "en"
         assert me.preferred_currency == "GBP"
-        addresses = await app.session.with_customer(
-            lambda token: app.session.client.list_addresses(token)
-        )
+        addresses = await app.account.list_addresses()
         assert [(a.contact_name, a.city, a.country) for a in addresses] == [
             ("Ada Lovelace", "London", "GB")
         ]

@@ -227,12 +227,9 @@ def test_mailbox(
         app = pilot.app
         assert isinstance(app, AccountDeskApp)
         await wait_ready(pilot, app)
-        session = app.session
         signup = CustomerSignup(email="grace@example.com", password="Correct-Horse-Battery-9")
-        await session.with_anonymous(lambda token: session.client.sign_up(token, signup))
-        await session.with_anonymous(
-            lambda token: session.client.request_password_reset(token, DEMO_EMAIL)
-        )
+        await app.account.sign_up(signup)
+        await app.account.request_password_reset(DEMO_EMAIL)
         await pilot.press("f3")
         await wait_until(pilot, lambda: isinstance(app.screen, MailboxScreen))
         table = app.screen.query_one("#mailbox-list", DataTable)

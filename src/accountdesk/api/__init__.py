@@ -10,14 +10,18 @@ builds or receives. The request-body models the client fills in from keyword arg
 from accountdesk.api import errors, models, redaction
 from accountdesk.api.client import USER_AGENT, CustomerApiClient
 from accountdesk.api.errors import (
+    AccountDeskError,
     ApiError,
     BadRequestError,
     ConflictError,
+    EmailTakenError,
     FieldError,
     ForbiddenError,
+    InvalidCodeError,
     InvalidTokenError,
     MalformedResponseError,
     NetworkError,
+    NotActivatedError,
     NotFoundError,
     RateLimitedError,
     RequestTimeout,
@@ -26,6 +30,7 @@ from accountdesk.api.errors import (
     TokenExpiredError,
     TransportError,
     UnauthorizedError,
+    VersionConflictError,
 )
 from accountdesk.api.models import (
     AccountId,
@@ -54,6 +59,7 @@ from accountdesk.api.tracing import TraceCallback, TraceEvent
 
 __all__ = [
     "USER_AGENT",
+    "AccountDeskError",
     "AccountId",
     "Address",
     "AddressCreate",
@@ -72,14 +78,17 @@ __all__ = [
     "CustomerSignup",
     "CustomerToken",
     "DeletionOutcome",
+    "EmailTakenError",
     "ExchangedToken",
     "FieldError",
     "ForbiddenError",
+    "InvalidCodeError",
     "InvalidTokenError",
     "LegalEntity",
     "MalformedResponseError",
     "Metadata",
     "NetworkError",
+    "NotActivatedError",
     "NotFoundError",
     "RateLimitedError",
     "RefreshedCustomerToken",
@@ -94,6 +103,7 @@ __all__ = [
     "TraceEvent",
     "TransportError",
     "UnauthorizedError",
+    "VersionConflictError",
     "errors",
     "models",
     "redaction",

@@ -20,11 +20,16 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 import accountdesk
 from accountdesk.api.errors import (
     ApiError,
+    ConflictError,
+    ConflictFactory,
+    EmailTakenError,
+    FieldError,
     InvalidTokenError,
     MalformedResponseError,
     NetworkError,
     RequestTimeout,
     TransportError,
+    VersionConflictError,
     error_from_response,
 )
 from accountdesk.api.models import (
@@ -231,10 +236,14 @@ class CustomerApiClient:
         """Register a customer; returns the new customer id (``POST /signup``).
 
         With double opt-in on, the account is usable only after `confirm_opt_in`.
-        Raises `ConflictError` for an email that is already registered.
+        Raises `EmailTakenError` for an email that is already registered.
         """
         response = await self._send(
-            "POST", self._path("signup"), bearer=anonymous_token, body=signup.to_body()
+            "POST",
+            self._path("signup"),
+            bearer=anonymous_token,
+            body=signup.to_body(),
+            conflict=EmailTakenError,
         )
         return self._parse(response, ResourceLocation).id
 
@@ -364,7 +373,7 @@ class CustomerApiClient:
         """Change profile fields (``PATCH /me``); only the fields set in ``patch`` are sent.
 
         ``merge_patch`` sends ``application/merge-patch+json`` instead of plain JSON.
-        Raises `ConflictError` when ``patch.metadata.version`` is stale.
+        Raises `VersionConflictError` when ``patch.metadata.version`` is stale.
         """
         content_type = "application/merge-patch+json" if merge_patch else "application/json"
         await self._send(
@@ -373,6 +382,7 @@ class CustomerApiClient:
             bearer=access_token,
             body=patch.to_body(),
             content_type=content_type,
+            conflict=VersionConflictError,
         )
 
     async def delete_profile(
@@ -393,11 +403,16 @@ class CustomerApiClient:
     async def assign_account(self, access_token: str, email: str, password: str) -> str:
         """Add an email + password login to the profile (legacy endpoint); returns the customer id.
 
-        Raises `ConflictError` when the email already belongs to an account.
+        Raises `EmailTakenError` when the email already belongs to an account, and
+        `ConflictError` when the profile has a password login already.
         """
         body = Credentials(email=email, password=password).to_body()
         response = await self._send(
-            "POST", self._path("me", "accounts", "internal"), bearer=access_token, body=body
+            "POST",
+            self._path("me", "accounts", "internal"),
+            bearer=access_token,
+            body=body,
+            conflict=_assign_conflict,
         )
         return self._parse(response, ResourceLocation).id
 
@@ -430,12 +445,16 @@ class CustomerApiClient:
     async def update_address(
         self, access_token: str, address_id: str, update: AddressUpdate
     ) -> None:
-        """Change an address; ``update.is_default=True`` makes it the default address."""
+        """Change an address; ``update.is_default=True`` makes it the default address.
+
+        Raises `VersionConflictError` when ``update.metadata.version`` is stale.
+        """
         await self._send(
             "PATCH",
             self._path("me", "addresses", address_id),
             bearer=access_token,
             body=update.to_body(),
+            conflict=VersionConflictError,
         )
 
     async def delete_address(self, access_token: str, address_id: str) -> None:
@@ -482,7 +501,8 @@ class CustomerApiClient:
         """Start changing the login email; a confirmation token is mailed to ``new_email``.
 
         ``email`` and ``password`` are the current credentials; with ``sync_contact_email`` the
-        contact email follows the login email once confirmed.
+        contact email follows the login email once confirmed. Raises `EmailTakenError` when
+        ``new_email`` belongs to another account.
         """
         body = ChangeEmailRequest(
             email=email,
@@ -495,6 +515,7 @@ class CustomerApiClient:
             self._path("me", "accounts", "internal", "email", "change"),
             bearer=access_token,
             body=body,
+            conflict=EmailTakenError,
         )
 
     async def confirm_email_change(self, anonymous_token: str, token: str) -> None:
@@ -504,6 +525,7 @@ class CustomerApiClient:
             self._path("me", "accounts", "internal", "email", "change", "confirm"),
             bearer=anonymous_token,
             body=ConfirmEmailChange(token=token).to_body(),
+            conflict=EmailTakenError,
         )
 
     async def request_password_reset(
@@ -552,6 +574,7 @@ class CustomerApiClient:
         headers: Mapping[str, str] | None = None,
         content_type: str = "application/json",
         idempotent: bool = False,
+        conflict: ConflictFactory = ConflictError,
     ) -> httpx.Response:
         """Perform one operation, retrying only if ``idempotent``; return a 2xx response.
 
@@ -595,7 +618,9 @@ class CustomerApiClient:
             if 200 <= status < 300:
                 self._emit(request, started, response, None)
                 return response
-            failure = error_from_response(status, response.headers, response.content)
+            failure = error_from_response(
+                status, response.headers, response.content, conflict=conflict
+            )
             self._emit(request, started, response, failure)
             if not last_attempt and status in RETRYABLE_STATUSES:
                 await self._retry.wait(attempt)
@@ -605,35 +630,43 @@ class CustomerApiClient:
 
     def _transport_error(self, exc: Exception) -> ApiError:
         server = self._server
+        params = {"server": server}
         if isinstance(exc, httpx.DecodingError):
             # An answer arrived, but its compressed or encoded body is broken.
             return MalformedResponseError(
                 f"The answer from {server} could not be decoded; it may be corrupted.",
                 type="malformed_response",
+                params=params,
             )
         if isinstance(exc, httpx.ConnectTimeout):
             return RequestTimeout(
                 f"Connecting to {server} timed out. Check the network connection and try again.",
                 type="timeout",
+                params=params,
             )
         if isinstance(exc, httpx.TimeoutException):
             return RequestTimeout(
-                f"{server} did not answer in time. Try again in a moment.", type="timeout"
+                f"{server} did not answer in time. Try again in a moment.",
+                type="timeout",
+                params=params,
             )
         if isinstance(exc, httpx.ConnectError):
             return NetworkError(
                 f"Could not connect to {server}. Check that the server is running and the "
                 "network is available.",
                 type="network_error",
+                params=params,
             )
         if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
             return NetworkError(
                 f"The connection to {server} broke off before the answer was complete.",
                 type="network_error",
+                params=params,
             )
         return TransportError(
             f"The request to {server} could not be completed ({type(exc).__name__}).",
             type="transport_error",
+            params=params,
         )
 
     def _emit(
@@ -705,6 +738,20 @@ def _decode_json(response: httpx.Response) -> Any:
                 f"The server's answer is not valid JSON (HTTP {status}); it may have been cut off."
             )
         raise MalformedResponseError(message, status=status, type="malformed_response") from None
+
+
+def _assign_conflict(
+    message: str,
+    *,
+    status: int | None = None,
+    type: str = "conflict",
+    details: Sequence[FieldError] = (),
+    params: Mapping[str, str] | None = None,
+) -> ConflictError:
+    # The sandbox and Emporix answer "email taken" and "already has a password login" alike;
+    # only the message tells them apart.
+    cls = ConflictError if "already has" in message.lower() else EmailTakenError
+    return cls(message, status=status, type=type, details=details, params=params)
 
 
 def _join_tags(tags: Sequence[str]) -> str:

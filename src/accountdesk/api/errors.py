@@ -1,15 +1,18 @@
 """The exceptions the client raises, and how an HTTP answer becomes one of them.
 
-Every failure the client reports is an `ApiError`. Callers branch on the subclass (or on `.type`
-for finer cases such as ``account_not_activated``); the UI shows ``str(error)``, which is always a
-complete, human-readable sentence, and `field_errors` next to the offending form fields.
+Every failure the client reports is an `ApiError`, itself an `AccountDeskError`: the one base
+that the session layer's errors share too, so a user interface catches one thing. Callers branch
+on the subclass (`EmailTakenError`, `VersionConflictError`, `NotActivatedError`,
+`InvalidCodeError`…), chosen here where the response is parsed. ``str(error)`` is an English
+sentence for logs and scripts; a user interface words the error itself from its ``code`` and
+``params`` (and shows `field_errors` next to the offending form fields).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -17,14 +20,18 @@ from http import HTTPStatus
 from typing import Any
 
 __all__ = [
+    "AccountDeskError",
     "ApiError",
     "BadRequestError",
     "ConflictError",
+    "EmailTakenError",
     "FieldError",
     "ForbiddenError",
+    "InvalidCodeError",
     "InvalidTokenError",
     "MalformedResponseError",
     "NetworkError",
+    "NotActivatedError",
     "NotFoundError",
     "RateLimitedError",
     "RequestTimeout",
@@ -33,6 +40,7 @@ __all__ = [
     "TokenExpiredError",
     "TransportError",
     "UnauthorizedError",
+    "VersionConflictError",
     "error_from_response",
     "parse_retry_after",
 ]
@@ -51,15 +59,34 @@ class FieldError:
     message: str
 
 
-class ApiError(Exception):
+class AccountDeskError(Exception):
+    """Root of every failure the core reports: API errors, an ended session, no backend.
+
+    Attributes:
+        code: what happened, machine-readable and stable (a user interface words it).
+        params: the values its wording needs (``server``, ``status``…), never secrets.
+        message: an English sentence for logs and scripts, also returned by ``str(error)``.
+    """
+
+    def __init__(self, message: str, *, code: str, params: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.params: dict[str, str] = dict(params or {})
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ApiError(AccountDeskError):
     """Root of every failure raised by `CustomerApiClient`.
 
     Attributes:
         status: the HTTP status, or ``None`` when no HTTP answer arrived.
         type: a machine-readable classification (the body's ``type`` in lowercase, the gateway
             ``errorcode``, or one of the client's own: ``network_error``, ``timeout``,
-            ``malformed_response``, ``unexpected_status``).
-        message: the human-readable sentence, also returned by ``str(error)``.
+            ``malformed_response``, ``unexpected_status``); also the ``code``.
+        message: the server's sentence, or the client's own; also returned by ``str(error)``.
         details: per-field problems, possibly empty.
     """
 
@@ -70,11 +97,14 @@ class ApiError(Exception):
         status: int | None = None,
         type: str = "api_error",
         details: Sequence[FieldError] = (),
+        params: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
+        merged = dict(params or {})
+        if status is not None:
+            merged.setdefault("status", str(status))
+        super().__init__(message, code=type, params=merged)
         self.status = status
         self.type = type
-        self.message = message
         self.details: list[FieldError] = list(details)
 
     @property
@@ -88,9 +118,6 @@ class ApiError(Exception):
             if detail.field:
                 collected.setdefault(detail.field, []).append(detail.message)
         return {name: " ".join(messages) for name, messages in collected.items()}
-
-    def __str__(self) -> str:
-        return self.message
 
     def __repr__(self) -> str:
         name = type(self).__name__
@@ -117,6 +144,11 @@ class BadRequestError(ApiError):
     """400: the request was rejected; `details` / `field_errors` say which fields and why."""
 
 
+class InvalidCodeError(BadRequestError):
+    """400 ``invalid_token``: an emailed code (opt-in, reset, email change) is unknown,
+    expired or already used."""
+
+
 class UnauthorizedError(ApiError):
     """401 with an error body, e.g. ``invalid_credentials`` for a wrong email or password."""
 
@@ -137,12 +169,28 @@ class ForbiddenError(ApiError):
     """403: e.g. ``account_not_activated`` (opt-in pending) or ``forbidden`` (wrong token kind)."""
 
 
+class NotActivatedError(ForbiddenError):
+    """403 ``account_not_activated``: the double opt-in is not confirmed yet."""
+
+
 class NotFoundError(ApiError):
     """404: the resource (e.g. an address id) does not exist."""
 
 
 class ConflictError(ApiError):
-    """409: duplicate account, or a stale ``metadata.version`` on an update."""
+    """409: duplicate account, or a stale ``metadata.version`` on an update.
+
+    The server answers both with one type (``conflict_resource``); the client raises the
+    subclass that the operation implies.
+    """
+
+
+class EmailTakenError(ConflictError):
+    """409 on sign-up, assign account or an email change: the email belongs to an account."""
+
+
+class VersionConflictError(ConflictError):
+    """409 on an update with ``metadata.version``: changed elsewhere meanwhile; reload."""
 
 
 class RateLimitedError(ApiError):
@@ -157,7 +205,8 @@ class RateLimitedError(ApiError):
         details: Sequence[FieldError] = (),
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message, status=status, type=type, details=details)
+        params = {} if retry_after is None else {"retry_after": str(max(1, math.ceil(retry_after)))}
+        super().__init__(message, status=status, type=type, details=details, params=params)
         self.retry_after = retry_after
 
     def __str__(self) -> str:
@@ -172,6 +221,9 @@ class RateLimitedError(ApiError):
 class ServerError(ApiError):
     """5xx: the server failed; the request itself may be fine."""
 
+
+ConflictFactory = Callable[..., ConflictError]
+"""What a 409 becomes: a `ConflictError` class, or a function choosing one by the message."""
 
 _STATUS_CLASSES: dict[int, type[ApiError]] = {
     400: BadRequestError,
@@ -284,12 +336,20 @@ def _fault_error(fault: Mapping[str, Any], status: int) -> ApiError:
     )
 
 
-def error_from_response(status: int, headers: Mapping[str, str], body: bytes) -> ApiError:
+def error_from_response(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    conflict: ConflictFactory = ConflictError,
+) -> ApiError:
     """Build the typed exception for a non-success HTTP answer.
 
     Understands the Emporix ``ErrorMessage`` body (``status, type, message, details``) and the
     gateway ``{"fault": {...}}`` body; anything else (HTML error pages, empty bodies) falls back to
     a message derived from the status code, still with the class the status implies.
+    ``conflict`` is the class a 409 becomes: the caller knows what a conflict means for its
+    operation (the body does not say).
     """
     document = _load_json_object(body)
     if document is not None and isinstance(document.get("fault"), Mapping):
@@ -321,6 +381,12 @@ def error_from_response(status: int, headers: Mapping[str, str], body: bytes) ->
             message, status=status, type=error_type or "server_error", details=details
         )
     cls = _STATUS_CLASSES.get(status)
+    if status == 409:
+        return conflict(message, status=status, type=error_type, details=details)
+    if cls is BadRequestError and error_type == "invalid_token":
+        cls = InvalidCodeError
+    elif cls is ForbiddenError and error_type == "account_not_activated":
+        cls = NotActivatedError
     if cls is None:
         return ApiError(
             message, status=status, type=error_type or "unexpected_status", details=details

@@ -1,7 +1,9 @@
 """Session layer: who is logged in, token refresh, remembered sessions and configuration."""
 
+from accountdesk.session.account import AccountService, open_account
 from accountdesk.session.choice import (
     KeyringProbe,
+    StoreNotice,
     TokenStoreChoice,
     choose_token_store,
     probe_keyring,
@@ -13,8 +15,9 @@ from accountdesk.session.config import (
     config_path,
     load_settings,
 )
-from accountdesk.session.errors import NotLoggedInError, SessionExpiredError
+from accountdesk.session.errors import BackendNotReadyError, NotLoggedInError, SessionExpiredError
 from accountdesk.session.events import (
+    EmailChanged,
     LoggedIn,
     LoggedOut,
     LogoutReason,
@@ -32,7 +35,10 @@ from accountdesk.session.stores import (
 )
 
 __all__ = [
+    "AccountService",
+    "BackendNotReadyError",
     "ConfigError",
+    "EmailChanged",
     "Environment",
     "FileTokenStore",
     "KeyringProbe",
@@ -47,6 +53,7 @@ __all__ = [
     "SessionManager",
     "SessionState",
     "Settings",
+    "StoreNotice",
     "StoredSession",
     "TokenStore",
     "TokenStoreChoice",
@@ -54,6 +61,7 @@ __all__ = [
     "choose_token_store",
     "config_path",
     "load_settings",
+    "open_account",
     "probe_keyring",
     "refresh_margin",
 ]

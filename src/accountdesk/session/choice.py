@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from dataclasses import dataclass
 
@@ -15,10 +16,16 @@ from accountdesk.session.stores import (
 
 _log = logging.getLogger(__name__)
 
-ENABLE_FILE_STORE_HINT = (
-    'To remember sessions in a private file instead, set token_store = "file" in config.toml '
-    "or ACCOUNTDESK_TOKEN_STORE=file."
-)
+
+class StoreNotice(enum.Enum):
+    """Why "remember me" is off; the user interface words it (and says how to turn it on)."""
+
+    KIOSK = "kiosk"
+    """Kiosk mode: nothing is remembered."""
+    MEMORY_CONFIGURED = "memory_configured"
+    """``token_store = "memory"`` was chosen."""
+    NO_KEYRING = "no_keyring"
+    """``auto``/``keyring`` found no usable OS keyring."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +40,10 @@ class KeyringProbe:
 
 @dataclass(frozen=True, slots=True)
 class TokenStoreChoice:
-    """The store to use, and the sentence the UI shows when "remember me" is unavailable."""
+    """The store to use, and why "remember me" is unavailable (None when it is available)."""
 
     store: TokenStore
-    notice: str | None
+    notice: StoreNotice | None
 
 
 def _is_unusable_backend(backend: object) -> bool:
@@ -82,15 +89,10 @@ def choose_token_store(settings: Settings) -> TokenStoreChoice:
     one is usable, otherwise memory with a notice explaining how to enable the file store.
     """
     if settings.kiosk:
-        return TokenStoreChoice(
-            MemoryTokenStore(), 'Kiosk mode: "Remember me" is off and nothing is saved.'
-        )
+        return TokenStoreChoice(MemoryTokenStore(), StoreNotice.KIOSK)
     match settings.token_store:
         case "memory":
-            return TokenStoreChoice(
-                MemoryTokenStore(),
-                '"Remember me" is off because token_store is set to "memory".',
-            )
+            return TokenStoreChoice(MemoryTokenStore(), StoreNotice.MEMORY_CONFIGURED)
         case "file":
             return TokenStoreChoice(FileTokenStore(), None)
         case "auto" | "keyring":
@@ -99,7 +101,4 @@ def choose_token_store(settings: Settings) -> TokenStoreChoice:
     if probe.available:
         return TokenStoreChoice(KeyringTokenStore(), None)
     _log.info("no usable OS keyring (%s: %s)", probe.backend, probe.reason)
-    return TokenStoreChoice(
-        MemoryTokenStore(),
-        f'"Remember me" is unavailable because no OS keyring was found. {ENABLE_FILE_STORE_HINT}',
-    )
+    return TokenStoreChoice(MemoryTokenStore(), StoreNotice.NO_KEYRING)

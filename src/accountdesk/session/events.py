@@ -42,7 +42,14 @@ class LoggedOut:
     reason: LogoutReason
 
 
-SessionEvent = LoggedIn | LoggedOut
+@dataclass(frozen=True, slots=True)
+class EmailChanged:
+    """The logged-in customer's login email changed (an email change was confirmed)."""
+
+    email: str
+
+
+SessionEvent = LoggedIn | LoggedOut | EmailChanged
 SessionListener = Callable[[SessionEvent], None]
 
 

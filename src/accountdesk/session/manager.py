@@ -37,6 +37,7 @@ from accountdesk.api.models import (
 )
 from accountdesk.session.errors import NotLoggedInError, SessionExpiredError
 from accountdesk.session.events import (
+    EmailChanged,
     LoggedIn,
     LoggedOut,
     LogoutReason,
@@ -155,11 +156,6 @@ class SessionManager:
     # -- state -----------------------------------------------------------------------------
 
     @property
-    def client(self) -> CustomerApiClient:
-        """The API client, for calls that need no token (or that pass tokens themselves)."""
-        return self._client
-
-    @property
     def store(self) -> TokenStore:
         return self._store
 
@@ -193,7 +189,7 @@ class SessionManager:
         return self._customer is not None and self._customer.remember
 
     def subscribe(self, callback: Callable[[SessionEvent], None]) -> Callable[[], None]:
-        """Call ``callback`` on every `LoggedIn` / `LoggedOut`; returns the unsubscribe function."""
+        """Call ``callback`` on every `SessionEvent`; returns the unsubscribe function."""
         return self._subscribers.subscribe(callback)
 
     def __repr__(self) -> str:
@@ -372,7 +368,8 @@ class SessionManager:
         token = await self.with_anonymous(
             lambda anonymous: self._client.login(anonymous, email, password)
         )
-        await self._start_customer_session(token, email, remember=remember)
+        # The server's spelling of the address, not the one typed (``DEMO@Example.COM``).
+        await self._start_customer_session(token, None, remember=remember, typed_email=email)
 
     async def complete_opt_in(self, optin_token: str, *, remember: bool = False) -> None:
         """Confirm a double opt-in token; Emporix logs the new customer in on success."""
@@ -434,7 +431,12 @@ class SessionManager:
         return True
 
     async def _start_customer_session(
-        self, token: AnyCustomerToken, email: str | None, *, remember: bool
+        self,
+        token: AnyCustomerToken,
+        email: str | None,
+        *,
+        remember: bool,
+        typed_email: str | None = None,
     ) -> None:
         self._generation += 1
         previous = self._customer
@@ -459,8 +461,23 @@ class SessionManager:
             # A remembered session from before (maybe another customer) must not come back.
             await self._clear_store()
         if session.email is None:
-            session.email = await self._lookup_email(session.lease.access_token)
+            session.email = await self._lookup_email(session.lease.access_token) or typed_email
         self._subscribers.publish(LoggedIn(session.email))
+
+    async def refresh_email(self) -> None:
+        """Ask the server who is logged in; publish `EmailChanged` if the login email changed.
+
+        Called after an email change was confirmed (maybe from the mailbox, maybe for another
+        customer: then nothing changes here).
+        """
+        session = self._customer
+        if session is None:
+            return
+        email = await self._lookup_email(session.lease.access_token)
+        if email is None or self._customer is not session or email == session.email:
+            return
+        session.email = email
+        self._subscribers.publish(EmailChanged(email))
 
     async def _lookup_email(self, access_token: str) -> str | None:
         try:
@@ -485,8 +502,9 @@ class SessionManager:
         except ApiError as error:
             _log.info("server logout failed (%s); the local session is gone anyway", error.type)
 
-    async def delete_account(self, confirmation_token: str) -> None:
-        """Delete the account with the emailed confirmation token, then end the session."""
+    async def delete_account(self, confirmation_token: str | None = None) -> DeletionOutcome:
+        """Ask for the deletion email (no token), or delete the account with the emailed token
+        and end the session."""
         outcome = await self.with_customer(
             lambda access: self._client.delete_profile(
                 access, confirmation_token=confirmation_token
@@ -494,6 +512,7 @@ class SessionManager:
         )
         if outcome is DeletionOutcome.DELETED:
             await self._end_customer_session(LogoutReason.DELETED)
+        return outcome
 
     async def _end_customer_session(self, reason: LogoutReason) -> None:
         self._generation += 1

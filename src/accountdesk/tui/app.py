@@ -6,9 +6,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import ClassVar
-from urllib.parse import urlsplit
 
-import httpx
 import platformdirs
 from textual import on, work
 from textual.app import App
@@ -17,8 +15,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from accountdesk.api import ApiError, CustomerApiClient, TraceEvent, TransportError
+from accountdesk.api import ApiError, TraceEvent, TransportError
+from accountdesk.api.sandbox_extras import is_loopback_sandbox
 from accountdesk.session import (
+    AccountService,
+    BackendNotReadyError,
+    EmailChanged,
     Environment,
     LoggedIn,
     LoggedOut,
@@ -27,12 +29,14 @@ from accountdesk.session import (
     SessionManager,
     SessionState,
     Settings,
+    StoreNotice,
     TokenStore,
     choose_token_store,
+    open_account,
 )
 from accountdesk.session.config import APP_NAME
 from accountdesk.tui.commands import BoundActionsProvider
-from accountdesk.tui.context import BackendNotReadyError, BackendState
+from accountdesk.tui.context import BackendState
 from accountdesk.tui.embedded_sandbox import EmbeddedSandbox, SandboxStartError
 from accountdesk.tui.messages import ApiCallLogged, SessionEventReceived
 from accountdesk.tui.paths import stylesheets
@@ -40,6 +44,7 @@ from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.screens.login import LoginScreen
 from accountdesk.tui.widgets.api_log import ApiLogPanel
+from accountdesk.tui.wording import RECONNECT_ADVICE, describe
 
 SESSION_EXPIRED_REASON = "Your session expired. Log in again to continue."
 AUTH_MODE = "auth"
@@ -128,7 +133,7 @@ class AccountDeskApp(App[int]):
     base_url: reactive[str | None] = reactive[str | None](None)
     customer_email: reactive[str | None] = reactive[str | None](None)
     store_remembers: reactive[bool] = reactive(False)
-    store_notice: reactive[str | None] = reactive[str | None](None)
+    store_notice: reactive[StoreNotice | None] = reactive[StoreNotice | None](None)
     show_api_log: reactive[bool] = reactive(False)
     sandbox_detected: reactive[bool] = reactive(False)
     """A separately started sandbox answers at the configured loopback ``base_url``."""
@@ -139,7 +144,7 @@ class AccountDeskApp(App[int]):
         environment: Environment,
         *,
         token_store: TokenStore | None = None,
-        store_notice: str | None = None,
+        store_notice: StoreNotice | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -147,6 +152,7 @@ class AccountDeskApp(App[int]):
         self._token_store = token_store
         self._initial_store_notice = store_notice
         self._session: SessionManager | None = None
+        self._account: AccountService | None = None
         self._sandbox: EmbeddedSandbox | None = None
         self._api_log: list[TraceEvent] = []
         # The customer whose session expired, while the re-login screen is up.
@@ -160,10 +166,14 @@ class AccountDeskApp(App[int]):
     @property
     def session(self) -> SessionManager:
         if self._session is None:
-            if self.backend_state == "failed":
-                raise BackendNotReadyError("Not connected. Press F5 to try again.")
-            raise BackendNotReadyError()
+            raise BackendNotReadyError(failed=self.backend_state == "failed")
         return self._session
+
+    @property
+    def account(self) -> AccountService:
+        if self._account is None:
+            raise BackendNotReadyError(failed=self.backend_state == "failed")
+        return self._account
 
     @property
     def environment(self) -> Environment:
@@ -207,7 +217,7 @@ class AccountDeskApp(App[int]):
         if self._session is not None and self.base_url != base_url:
             # A restarted sandbox listens on a new port: the old client points nowhere.
             await self._session.aclose()
-            self._session = None
+            self._session = self._account = None
         if self._session is None:
             store = self._token_store
             notice = self._initial_store_notice
@@ -215,13 +225,15 @@ class AccountDeskApp(App[int]):
                 # Probing the OS keyring can block (D-Bus, unlock prompts): keep it off the loop.
                 choice = await asyncio.to_thread(choose_token_store, self.settings)
                 store, notice = choice.store, choice.notice
-            client = CustomerApiClient(
+            self._account = open_account(
                 base_url,
                 self._environment.tenant,
                 self._environment.client_id,
+                store,
+                environment_key=self._environment.key,
                 trace=self._record_api_call,
             )
-            self._session = SessionManager(client, store, environment_key=self._environment.key)
+            self._session = self._account.session
             self._session.subscribe(self._forward_session_event)
             self.store_remembers = store.remembers
             # The login screen shows the notice beside its "Remember me" box.
@@ -229,7 +241,8 @@ class AccountDeskApp(App[int]):
         self.base_url = base_url
         if self._environment.base_url is not None:
             self.sandbox_detected = await is_loopback_sandbox(base_url)
-        await self._greet_backend(self._session)
+        assert self._account is not None
+        await self._greet_backend(self._account)
 
     async def _start_sandbox(self) -> str | None:
         if self._sandbox is not None:
@@ -250,15 +263,14 @@ class AccountDeskApp(App[int]):
             )
             return None
 
-    async def _greet_backend(self, session: SessionManager) -> None:
+    async def _greet_backend(self, account: AccountService) -> None:
         """Resume a remembered session, or fetch an anonymous token to learn the backend answers."""
         try:
-            if not await session.resume():
-                await session.with_anonymous(_noop)
+            await account.connect()
         except TransportError as error:
             self.backend_state = "failed"
             self.notify(
-                f"Can't reach {self.base_url}: {error.message}. Press F5 to try again.",
+                f"{describe(error, self.base_url)} {RECONNECT_ADVICE}",
                 title="Not connected",
                 severity="error",
                 markup=False,
@@ -268,8 +280,8 @@ class AccountDeskApp(App[int]):
         except ApiError as error:
             # The server answers but refuses us: most likely a wrong tenant or client id.
             self.notify(
-                f"{error} Check the tenant ({self._environment.tenant}) and the client id "
-                f"({self._environment.client_id}).",
+                f"{describe(error)} Check the tenant ({self._environment.tenant}) and the "
+                f"client id ({self._environment.client_id}).",
                 title="The server refused the connection",
                 severity="error",
                 markup=False,
@@ -285,7 +297,7 @@ class AccountDeskApp(App[int]):
         if worker.group == "connect" and event.state is WorkerState.ERROR:
             self.backend_state = "failed"
             self.notify(
-                f"Could not connect: {worker.error}. Press F5 to try again.",
+                f"Could not connect: {describe(worker.error or RuntimeError())} {RECONNECT_ADVICE}",
                 title="Not connected",
                 severity="error",
                 markup=False,
@@ -330,6 +342,8 @@ class AccountDeskApp(App[int]):
                 self.refresh_bindings()
                 return
             await self._show_fresh_mode(ACCOUNT_MODE)
+        elif isinstance(event, EmailChanged):
+            self.customer_email = event.email
         elif isinstance(event, LoggedOut):
             previous_email = self.customer_email
             self.customer_email = None
@@ -447,7 +461,7 @@ class AccountDeskApp(App[int]):
     @work(exclusive=True, group="logout", exit_on_error=False, description="Logging out")
     async def log_out(self) -> None:
         # SessionManager.logout never raises on network errors; the LoggedOut event routes us.
-        await self.session.logout()
+        await self.account.log_out()
 
     def action_reconnect(self) -> None:
         self.connect()
@@ -457,26 +471,6 @@ class AccountDeskApp(App[int]):
 
     def watch_sandbox_detected(self) -> None:
         self.refresh_bindings()
-
-
-async def is_loopback_sandbox(base_url: str) -> bool:
-    """Whether ``base_url`` is a sandbox on this machine (then the mailbox is offered).
-
-    Only loopback hosts are asked: a real Emporix tenant never gets the probe.
-    """
-    host = urlsplit(base_url).hostname or ""
-    if host not in ("localhost", "127.0.0.1", "::1"):
-        return False
-    try:
-        async with httpx.AsyncClient(timeout=2.0) as client:
-            response = await client.get(f"{base_url}/_sandbox/clock")
-        return response.status_code == 200 and "now" in response.json()
-    except (httpx.HTTPError, ValueError):
-        return False
-
-
-async def _noop(_token: str) -> None:
-    return None
 
 
 def known_themes() -> set[str]:

@@ -1,7 +1,8 @@
 """What screens may ask of the app, without importing the app module (no import cycles).
 
-Screens call ``session_of(self)`` to reach the `SessionManager` and ``services_of(self)`` for the
-rest. The values that change after the first paint (``backend_state``, ``store_remembers``,
+Screens call ``account_of(self)`` for the `AccountService` (every user action),
+``session_of(self)`` for who is logged in, and ``services_of(self)`` for the rest. The values
+that change after the first paint (``backend_state``, ``store_remembers``,
 ``store_notice``, ``customer_email``) are reactives on the app: watch them with
 ``self.watch(self.app, "store_remembers", callback)``.
 """
@@ -14,19 +15,9 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from accountdesk.api import TraceEvent
-    from accountdesk.session import Environment, SessionManager
+    from accountdesk.session import AccountService, Environment, SessionManager, StoreNotice
 
 BackendState = Literal["connecting", "ready", "failed"]
-
-
-class BackendNotReadyError(Exception):
-    """A screen needed the session before the backend answered (still connecting or failed)."""
-
-    def __init__(
-        self, message: str = "Still connecting to the server; try again in a moment."
-    ) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class AppServices(Protocol):
@@ -35,6 +26,11 @@ class AppServices(Protocol):
     @property
     def session(self) -> SessionManager:
         """The session manager; raises `BackendNotReadyError` until the backend is ready."""
+        ...
+
+    @property
+    def account(self) -> AccountService:
+        """Every user action; raises `BackendNotReadyError` until the backend is ready."""
         ...
 
     @property
@@ -62,7 +58,7 @@ class AppServices(Protocol):
 
     backend_state: BackendState
     store_remembers: bool
-    store_notice: str | None
+    store_notice: StoreNotice | None
     customer_email: str | None
     show_api_log: bool
     sandbox_detected: bool
@@ -76,3 +72,8 @@ def services_of(node: DOMNode) -> AppServices:
 def session_of(node: DOMNode) -> SessionManager:
     """The session manager; raises `BackendNotReadyError` while still connecting."""
     return services_of(node).session
+
+
+def account_of(node: DOMNode) -> AccountService:
+    """The account service; raises `BackendNotReadyError` while still connecting."""
+    return services_of(node).account

@@ -8,10 +8,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
-from accountdesk.api import Address, ApiError, Customer, TransportError
-from accountdesk.session import NotLoggedInError, SessionExpiredError
-from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
+from accountdesk.api import AccountDeskError, Address, Customer
+from accountdesk.session import SessionExpiredError
+from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.navigation import open_flow
 from accountdesk.tui.screens.base import AccountDeskScreen
+from accountdesk.tui.wording import describe
 
 
 def full_name(customer: Customer) -> str:
@@ -51,6 +53,41 @@ class AccountScreen(AccountDeskScreen):
     SUB_TITLE = "Your account"
     BINDINGS = [
         Binding(
+            "e",
+            "open_flow('edit-profile')",
+            "Edit profile",
+            tooltip="Change your name, contact details and preferences.",
+            id="account-edit-profile",
+        ),
+        Binding(
+            "a",
+            "open_flow('addresses')",
+            "Addresses",
+            tooltip="Your address book: add, edit, delete, tag and pick the default address.",
+            id="account-addresses",
+        ),
+        Binding(
+            "p",
+            "open_flow('change-password')",
+            "Change password",
+            tooltip="Set a new password (other sessions are signed out).",
+            id="account-change-password",
+        ),
+        Binding(
+            "m",
+            "open_flow('change-email')",
+            "Change email",
+            tooltip="Change the email address you log in with.",
+            id="account-change-email",
+        ),
+        Binding(
+            "d",
+            "open_flow('delete-account')",
+            "Delete account",
+            tooltip="Delete your account, your addresses and your sign-in for good.",
+            id="account-delete",
+        ),
+        Binding(
             "r",
             "refresh_profile",
             "Refresh",
@@ -60,6 +97,10 @@ class AccountScreen(AccountDeskScreen):
     ]
 
     card = getters.query_one("#account-card", Vertical)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown_once = False
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="account-body"), Vertical(id="account-card") as card:
@@ -80,6 +121,16 @@ class AccountScreen(AccountDeskScreen):
     def action_refresh_profile(self) -> None:
         self.load_profile()
 
+    def action_open_flow(self, name: str) -> None:
+        open_flow(self.app, name)
+
+    def on_screen_resume(self) -> None:
+        # Back from a flow that may have changed the profile: show the true state. (The first
+        # resume comes with the mount, which loads already.)
+        if self._shown_once:
+            self.load_profile()
+        self._shown_once = True
+
     @work(
         exclusive=True,
         group="account-profile",
@@ -90,21 +141,12 @@ class AccountScreen(AccountDeskScreen):
         error = self.query_one("#account-error", Static)
         self.card.loading = True
         try:
-            session = session_of(self)
-            customer = await session.with_customer(
-                lambda token: session.client.get_profile(token, expand_addresses=True)
-            )
-        except (SessionExpiredError, NotLoggedInError):
+            customer = await account_of(self).load_profile()
+        except SessionExpiredError:
             # The app shows the login screen; the old details stay visible underneath.
             return
-        except BackendNotReadyError as problem:
-            error.update(problem.message)
-            return
-        except TransportError as problem:
-            error.update(f"Can't reach the server ({problem.message}). Press r to try again.")
-            return
-        except ApiError as problem:
-            error.update(f"Could not load your account: {problem}")
+        except AccountDeskError as problem:
+            error.update(describe(problem, services_of(self).base_url))
             return
         finally:
             self.card.loading = False

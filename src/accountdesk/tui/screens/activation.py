@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from accountdesk.api import ApiError, BadRequestError
-from accountdesk.session import SessionExpiredError, SessionManager
-from accountdesk.tui.context import BackendNotReadyError, session_of
+from accountdesk.api import AccountDeskError, InvalidCodeError
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, extract_token, normalized_email, token_problem
-from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe, show_sending
+from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe
 from accountdesk.tui.widgets.token_input import TokenInput
 
 _INVALID_CODE = (
     "This code is not valid: it may have expired or been used already. "
     "Send a new activation email below."
 )
-
-
-def resend_activation_email(email: str) -> Callable[[SessionManager], Awaitable[None]]:
-    """The request behind every "Resend activation email" button."""
-
-    async def call(session: SessionManager) -> None:
-        await session.with_anonymous(
-            lambda token: session.client.resend_activation_email(token, email)
-        )
-
-    return call
 
 
 class ActivationScreen(FormScreen):
@@ -119,20 +104,16 @@ class ActivationScreen(FormScreen):
 
     @work(exclusive=True, group="submit", exit_on_error=False, description="Activating the account")
     async def _activate(self, token: str, remember: bool) -> None:
-        self.form_status.clear()
-        try:
-            await session_of(self).complete_opt_in(token, remember=remember)
-        except BadRequestError as error:
-            field = self.query_one("#activation-token-field", FormField)
-            field.set_error(_INVALID_CODE if error.type == "invalid_token" else str(error))
-            field.focus_control()
-            return
-        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            self.show_failure(error)
-            return
-        finally:
-            show_sending(self.submit_button, False)
+        await self.request(lambda account: account.activate(token, remember=remember))
         # Logged in: the app now replaces the whole sign-in stack with the account screen.
+
+    def handle_failure(self, error: AccountDeskError) -> bool:
+        if isinstance(error, InvalidCodeError):
+            field = self.query_one("#activation-token-field", FormField)
+            field.set_error(_INVALID_CODE)
+            field.focus_control()
+            return True
+        return super().handle_failure(error)
 
     @on(Button.Pressed, "#activation-resend")
     @on(Input.Submitted, "#activation-email")
@@ -142,7 +123,7 @@ class ActivationScreen(FormScreen):
         if button.loading:
             return
         if field.validate():
-            show_sending(button, True)
+            self.start_sending(button)
             self._resend(normalized_email(field.value))
         else:
             field.focus_control()
@@ -155,8 +136,10 @@ class ActivationScreen(FormScreen):
     )
     async def _resend(self, email: str) -> None:
         button = self.query_one("#activation-resend", Button)
-        if not await self.request(resend_activation_email(email), button):
+        if not await self.request(lambda account: account.resend_activation(email), button=button):
             return
+        # The code's old complaint ("required", "not valid") is stale once a new code is coming.
+        self.query_one("#activation-token-field", FormField).clear_error()
         self.form_status.show_success(
             f"If {email} has an account waiting for activation, a new email is on its way."
         )

@@ -8,17 +8,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from accountdesk.api import ApiError, BadRequestError, NotFoundError
-from accountdesk.session import SessionExpiredError
-from accountdesk.tui.context import BackendNotReadyError, session_of
+from accountdesk.api import AccountDeskError, InvalidCodeError, NotFoundError
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, extract_token, normalized_email, token_problem
-from accountdesk.tui.widgets.form_field import (
-    FormField,
-    FormStatus,
-    place_field_errors,
-    show_sending,
-)
+from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.widgets.new_password import NewPasswordFields
 from accountdesk.tui.widgets.token_input import TokenInput
 
@@ -102,20 +95,19 @@ class ForgotPasswordScreen(FormScreen):
         exclusive=True, group="submit", exit_on_error=False, description="Requesting a reset code"
     )
     async def _request_reset(self, email: str) -> None:
-        self.form_status.clear()
-        try:
-            session = session_of(self)
-            await session.with_anonymous(
-                lambda token: session.client.request_password_reset(token, email)
-            )
-        except NotFoundError:
-            pass  # A server that reveals unknown addresses still gets the neutral answer.
-        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            self.show_failure(error)
-            return
-        finally:
-            show_sending(self.submit_button, False)
-        self.app.switch_screen(ResetPasswordScreen(email=email, notice=RESET_REQUESTED))
+        if await self.request(lambda account: account.request_password_reset(email)):
+            self.app.switch_screen(ResetPasswordScreen(email=email, notice=RESET_REQUESTED))
+
+    def handle_failure(self, error: AccountDeskError) -> bool:
+        if isinstance(error, NotFoundError):
+            # A server that reveals unknown addresses still gets the neutral answer.
+            self.app.switch_screen(ResetPasswordScreen(email=self.email, notice=RESET_REQUESTED))
+            return True
+        return super().handle_failure(error)
+
+    @property
+    def email(self) -> str:
+        return normalized_email(self.query_one("#forgot-email", Input).value)
 
 
 class ResetPasswordScreen(FormScreen):
@@ -137,6 +129,11 @@ class ResetPasswordScreen(FormScreen):
     ]
     SUBMIT_BUTTON = "reset-submit-button"
     STATUS = "reset-status"
+    FIELD_PATHS = {
+        "token": "reset-token-field",
+        "password": "reset-password-field",
+        "newPassword": "reset-password-field",
+    }
 
     def __init__(
         self, token: str | None = None, *, email: str | None = None, notice: str | None = None
@@ -200,34 +197,15 @@ class ResetPasswordScreen(FormScreen):
         exclusive=True, group="submit", exit_on_error=False, description="Setting the new password"
     )
     async def _reset(self, token: str, new_password: str) -> None:
-        self.form_status.clear()
-        try:
-            session = session_of(self)
-            await session.with_anonymous(
-                lambda anonymous: session.client.reset_password(anonymous, token, new_password)
-            )
-        except BadRequestError as error:
-            self._show_bad_request(error)
-            return
-        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            self.show_failure(error)
-            return
-        finally:
-            show_sending(self.submit_button, False)
-        self._back_to_login()
+        if await self.request(lambda account: account.reset_password(token, new_password)):
+            self._back_to_login()
 
-    def _show_bad_request(self, error: BadRequestError) -> None:
-        if error.type == "invalid_token":
+    def handle_failure(self, error: AccountDeskError) -> bool:
+        if isinstance(error, InvalidCodeError):
             self._field("reset-token-field").set_error(_INVALID_CODE)
             self._field("reset-token-field").focus_control()
-            return
-        password_field = self._field("reset-password-field")
-        fields = {
-            "token": self._field("reset-token-field"),
-            "password": password_field,
-            "newPassword": password_field,
-        }
-        place_field_errors(error, fields, self.form_status)
+            return True
+        return super().handle_failure(error)
 
     def _back_to_login(self) -> None:
         # Deliberately no automatic login (OWASP forgot-password cheat sheet).

@@ -1,33 +1,42 @@
-"""What the sign-in forms share: one submit button, its in-flight guard, the status line, the
-field focused first, and the way back."""
+"""What the forms share: one submit button, its in-flight guard, the request ladder (busy
+button, status cleared, server field errors next to their fields, other failures on the status
+line, input kept), the field focused first, and the way back."""
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import ClassVar
 
 from textual import events, on
 from textual.widgets import Button
 
-from accountdesk.api import ApiError
-from accountdesk.session import SessionExpiredError, SessionManager
-from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
+from accountdesk.api import AccountDeskError, BadRequestError
+from accountdesk.session import AccountService
+from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.screens.base import AccountDeskScreen
-from accountdesk.tui.widgets.form_field import FormStatus, failure_message, show_sending
+from accountdesk.tui.widgets.form_field import (
+    FormField,
+    FormStatus,
+    place_field_errors,
+    show_sending,
+)
+from accountdesk.tui.wording import describe
 
 
 class FormScreen(AccountDeskScreen):
     """A form sent by its primary button, ctrl+s (``action_submit``) or enter in its last field.
 
-    Subclasses name their widgets in ``SUBMIT_BUTTON`` and ``STATUS`` (ids without ``#``),
-    say which control gets the focus first (`first_focus`), and implement `send`: validate,
-    then start the request worker. The worker calls ``show_sending(self.submit_button, False)``
-    when the request is done.
+    Subclasses name their widgets in ``SUBMIT_BUTTON`` and ``STATUS`` (ids without ``#``), map
+    the request's JSON paths to their `FormField` ids in ``FIELD_PATHS``, say which control gets
+    the focus first (`first_focus`), and implement `send`: validate, `start_sending`, then start
+    a worker that awaits `request`. Special failures (a taken email, an invalid code) are
+    handled by overriding `handle_failure`.
     """
 
     SUBMIT_BUTTON: ClassVar[str]
     STATUS: ClassVar[str]
+    FIELD_PATHS: ClassVar[Mapping[str, str]] = {}
 
     @property
     def submit_button(self) -> Button:
@@ -66,27 +75,42 @@ class FormScreen(AccountDeskScreen):
             event.stop()
             self.submit()
 
-    def start_sending(self) -> None:
-        """Mark the submit button busy, in the handler that starts the worker."""
-        show_sending(self.submit_button, True)
+    def start_sending(self, button: Button | None = None) -> None:
+        """Mark the button busy, in the handler that starts the worker."""
+        show_sending(button or self.submit_button, True)
 
-    def show_failure(self, error: Exception) -> None:
+    def show_failure(self, error: BaseException) -> None:
         """Say on the status line why a request failed (no single field explains it)."""
-        self.form_status.show_error(failure_message(error, services_of(self).base_url))
+        self.form_status.show_error(describe(error, services_of(self).base_url))
+
+    def handle_failure(self, error: AccountDeskError) -> bool:
+        """Show a failure where it belongs; True when handled. The default puts a 400's field
+        problems next to the fields in ``FIELD_PATHS``; overrides handle their special cases
+        and fall back to this."""
+        if isinstance(error, BadRequestError) and error.field_errors and self.FIELD_PATHS:
+            fields = {
+                path: self.query_one(f"#{field_id}", FormField)
+                for path, field_id in self.FIELD_PATHS.items()
+            }
+            place_field_errors(error, fields, self.form_status, describe(error))
+            return True
+        return False
 
     async def request(
-        self, call: Callable[[SessionManager], Awaitable[object]], button: Button
+        self,
+        call: Callable[[AccountService], Awaitable[object]],
+        *,
+        button: Button | None = None,
     ) -> bool:
-        """Run ``call`` with ``button`` busy; a failure goes to the status line. True if it worked.
-
-        For requests whose failures no field explains; the others catch their own errors.
-        """
+        """Run ``call`` with the button busy; True if it worked. A failure goes to its fields
+        (`handle_failure`) or the status line; what was typed stays."""
         self.form_status.clear()
         try:
-            await call(session_of(self))
-        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            self.show_failure(error)
+            await call(account_of(self))
+        except AccountDeskError as error:
+            if not self.handle_failure(error):
+                self.show_failure(error)
             return False
         finally:
-            show_sending(button, False)
+            show_sending(button or self.submit_button, False)
         return True

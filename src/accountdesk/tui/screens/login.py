@@ -8,21 +8,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from accountdesk.api import ApiError, BadRequestError, ForbiddenError, UnauthorizedError
-from accountdesk.session import SessionExpiredError
-from accountdesk.tui.context import BackendNotReadyError, session_of
-from accountdesk.tui.screens.activation import ActivationScreen, resend_activation_email
+from accountdesk.api import AccountDeskError, NotActivatedError, UnauthorizedError
+from accountdesk.tui.screens.activation import ActivationScreen
 from accountdesk.tui.screens.forgot_password import ForgotPasswordScreen
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.screens.signup import SignUpScreen
 from accountdesk.tui.validation import email_problem, normalized_email
-from accountdesk.tui.widgets.form_field import (
-    FormField,
-    FormStatus,
-    RememberMe,
-    place_field_errors,
-    show_sending,
-)
+from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe
 from accountdesk.tui.widgets.password_strength import PasswordInput
 
 
@@ -69,6 +61,8 @@ class LoginScreen(FormScreen):
     ]
     SUBMIT_BUTTON = "login-submit-button"
     STATUS = "login-status"
+    # E.g. a password shorter than the server accepts at all (Emporix: 6).
+    FIELD_PATHS = {"email": "login-email-field", "password": "login-password-field"}
 
     def __init__(
         self,
@@ -146,34 +140,26 @@ class LoginScreen(FormScreen):
 
     @work(exclusive=True, group="submit", exit_on_error=False, description="Logging in")
     async def _log_in(self, email: str, password: str, remember: bool) -> None:
-        status = self.form_status
-        resend = self.query_one("#login-resend", Button)
-        status.clear()
-        resend.add_class("-hidden")
-        try:
-            await session_of(self).login(email, password, remember=remember)
-        except BadRequestError as error:
-            # E.g. a password shorter than the server accepts at all (Emporix: 6).
-            fields = {
-                "email": self.query_one("#login-email-field", FormField),
-                "password": self.query_one("#login-password-field", FormField),
-            }
-            place_field_errors(error, fields, status)
+        self.query_one("#login-resend", Button).add_class("-hidden")
+        if not await self.request(
+            lambda account: account.log_in(email, password, remember=remember)
+        ):
             return
-        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            self.show_failure(error)
-            if isinstance(error, ForbiddenError) and error.type == "account_not_activated":
-                resend.remove_class("-hidden")
-            elif isinstance(error, UnauthorizedError):
-                self.query_one("#login-password", Input).focus()
-            return
-        finally:
-            show_sending(self.submit_button, False)
         # The password must not linger in a screen that stays on the auth stack.
         self.query_one("#login-password", Input).value = ""
         self.query_one("#login-password-field", FormField).clear_error()
         if self.resume_in_place and self.is_current:
             self.dismiss()
+
+    def handle_failure(self, error: AccountDeskError) -> bool:
+        if super().handle_failure(error):
+            return True
+        self.show_failure(error)
+        if isinstance(error, NotActivatedError):
+            self.query_one("#login-resend", Button).remove_class("-hidden")
+        elif isinstance(error, UnauthorizedError):
+            self.query_one("#login-password", Input).focus()
+        return True
 
     # -- activation ---------------------------------------------------------------------------
 
@@ -182,7 +168,7 @@ class LoginScreen(FormScreen):
         resend = self.query_one("#login-resend", Button)
         email_field = self.query_one("#login-email-field", FormField)
         if not resend.loading and email_field.validate():
-            show_sending(resend, True)
+            self.start_sending(resend)
             self._resend_activation(normalized_email(email_field.value))
 
     @work(
@@ -193,7 +179,7 @@ class LoginScreen(FormScreen):
     )
     async def _resend_activation(self, email: str) -> None:
         resend = self.query_one("#login-resend", Button)
-        if not await self.request(resend_activation_email(email), resend):
+        if not await self.request(lambda account: account.resend_activation(email), button=resend):
             return
         resend.add_class("-hidden")
         self.form_status.show_success(

@@ -1,17 +1,14 @@
 """The sandbox's outbox as a mailbox: read what the emulator "sent" and continue the flow.
 
-This is the one place the TUI makes its own HTTP call: the outbox is a sandbox feature outside
-the Emporix API, so it does not belong in the API client.
+The outbox is a sandbox feature outside the Emporix API: `accountdesk.api.sandbox_extras`
+reads it; continuing a flow goes through the account service like any other screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-import httpx
 from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
@@ -20,19 +17,24 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Static
 
-from accountdesk.api import ApiError
+from accountdesk.api import AccountDeskError
+from accountdesk.api.sandbox_extras import (
+    DELETION_REQUEST,
+    EMAIL_CHANGE_REQUEST,
+    OPT_IN,
+    PASSWORD_RESET,
+    OutboxError,
+    OutboxMessage,
+    empty_outbox,
+    fetch_outbox,
+)
 from accountdesk.session import SessionExpiredError
-from accountdesk.tui.context import BackendNotReadyError, services_of, session_of
+from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
+from accountdesk.tui.wording import describe, local_time, plural
 
 POLL_SECONDS = 3.0
-_TOKEN_MASK = "••••••••"  # noqa: S105 - a mask, not a secret
-
-OPT_IN = "customer.opt-in"
-PASSWORD_RESET = "customer.password-reset"  # noqa: S105 - an event name
-EMAIL_CHANGE_REQUEST = "customer.email-change-request"
-DELETION_REQUEST = "customer.deletion-request"
 
 CONTINUE_LABELS = {
     OPT_IN: "Activate account",
@@ -40,86 +42,6 @@ CONTINUE_LABELS = {
     EMAIL_CHANGE_REQUEST: "Confirm new email",
     DELETION_REQUEST: "Delete account",
 }
-
-
-class OutboxError(Exception):
-    """The sandbox outbox could not be read."""
-
-
-@dataclass(frozen=True)
-class OutboxMessage:
-    """One email the sandbox would have sent."""
-
-    id: str
-    event: str
-    to: str
-    subject: str
-    body: str
-    token: str | None = field(repr=False)
-    created_at: str
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> OutboxMessage:
-        return cls(
-            id=str(data.get("id", "")),
-            event=str(data.get("event", "")),
-            to=str(data.get("to", "")),
-            subject=str(data.get("subject", "")),
-            body=str(data.get("body", "")),
-            token=data.get("token") or None,
-            created_at=str(data.get("createdAt", "")),
-        )
-
-    @property
-    def continue_label(self) -> str | None:
-        """What "continue" does with this message, or None when there is nothing to continue."""
-        return CONTINUE_LABELS.get(self.event) if self.token else None
-
-    def masked_body(self) -> str:
-        """The body with the token hidden (what screenshots and onlookers see by default)."""
-        return self.body.replace(self.token, _TOKEN_MASK) if self.token else self.body
-
-    @property
-    def received(self) -> str:
-        """``createdAt`` in local time, short."""
-        return format_received(self.created_at)
-
-
-def format_received(created_at: str) -> str:
-    """An ISO 8601 moment as a short local time; anything else as it came."""
-    try:
-        moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-    except ValueError:
-        return created_at
-    return moment.astimezone().strftime("%d %b %H:%M:%S")
-
-
-def outbox_url(base_url: str, tenant: str) -> str:
-    return f"{base_url.rstrip('/')}/_sandbox/{tenant}/outbox"
-
-
-async def fetch_outbox(base_url: str, tenant: str) -> list[OutboxMessage]:
-    """The tenant's outbox, newest first."""
-    try:
-        async with httpx.AsyncClient(timeout=5.0) as client:
-            response = await client.get(outbox_url(base_url, tenant))
-            response.raise_for_status()
-            payload = response.json()
-    except (httpx.HTTPError, ValueError) as error:
-        raise OutboxError(f"Could not read the sandbox mailbox: {error}") from None
-    if not isinstance(payload, list):
-        raise OutboxError("The sandbox mailbox answered with something that is not a list.")
-    # The sandbox lists oldest first.
-    return [OutboxMessage.from_json(item) for item in reversed(payload) if isinstance(item, dict)]
-
-
-async def empty_outbox(base_url: str, tenant: str) -> None:
-    try:
-        async with httpx.AsyncClient(timeout=5.0) as client:
-            response = await client.delete(outbox_url(base_url, tenant))
-            response.raise_for_status()
-    except httpx.HTTPError as error:
-        raise OutboxError(f"Could not empty the sandbox mailbox: {error}") from None
 
 
 class MailboxScreen(AccountDeskScreen):
@@ -204,7 +126,7 @@ class MailboxScreen(AccountDeskScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         has_token = self.selected is not None and self.selected.token is not None
         if action == "continue_flow":
-            return self.selected is not None and self.selected.continue_label is not None
+            return self.selected is not None and continue_label(self.selected) is not None
         if action in ("toggle_token", "copy_token"):
             return has_token
         return True
@@ -235,14 +157,16 @@ class MailboxScreen(AccountDeskScreen):
 
     def show_messages(self, messages: list[OutboxMessage]) -> None:
         count = len(messages)
-        self.table.border_subtitle = f"{count} message{'s' if count != 1 else ''}"
+        self.table.border_subtitle = plural(count, "{n} message", "{n} messages")
         if [message.id for message in messages] == [message.id for message in self.messages]:
             return
         selected_id = self.selected.id if self.selected else None
         self.messages = messages
         self.table.clear()
         for message in messages:
-            self.table.add_row(message.received, message.to, message.subject, key=message.id)
+            self.table.add_row(
+                format_received(message.created_at), message.to, message.subject, key=message.id
+            )
         ids = [message.id for message in messages]
         if selected_id in ids:
             self.table.move_cursor(row=ids.index(selected_id))
@@ -260,7 +184,7 @@ class MailboxScreen(AccountDeskScreen):
 
     @on(DataTable.RowSelected, "#mailbox-list")
     def _message_opened(self) -> None:
-        if self.selected is not None and self.selected.continue_label is not None:
+        if self.selected is not None and continue_label(self.selected) is not None:
             self.continue_button.focus()
 
     def show_message(self, message: OutboxMessage | None) -> None:
@@ -284,12 +208,12 @@ class MailboxScreen(AccountDeskScreen):
                     message.event,
                     "\n",
                     ("Received: ", "bold"),
-                    message.received,
+                    format_received(message.created_at),
                     "\n",
                 )
             )
             self.body.update(message.body if self.reveal_token else message.masked_body())
-            label = message.continue_label
+            label = continue_label(message)
             self.continue_button.display = label is not None
             self.continue_button.disabled = label is None
             self.continue_button.label = label or "Continue"
@@ -375,12 +299,9 @@ class MailboxScreen(AccountDeskScreen):
     async def _confirm_email_change(self, token: str, new_email: str) -> None:
         self.continue_button.disabled = True
         try:
-            session = session_of(self)
-            await session.with_anonymous(
-                lambda anonymous: session.client.confirm_email_change(anonymous, token)
-            )
-        except (ApiError, BackendNotReadyError) as error:
-            self.notify(_error_text(error), title="Email change", severity="error", markup=False)
+            await account_of(self).confirm_email_change(token)
+        except AccountDeskError as error:
+            self.notify(describe(error), title="Email change", severity="error", markup=False)
             return
         finally:
             self.continue_button.disabled = False
@@ -394,15 +315,25 @@ class MailboxScreen(AccountDeskScreen):
     )
     async def _delete_account(self, token: str) -> None:
         try:
-            await session_of(self).delete_account(token)
+            await account_of(self).confirm_deletion(token)
         except SessionExpiredError:
             return
-        except (ApiError, BackendNotReadyError) as error:
-            self.notify(_error_text(error), title="Delete account", severity="error", markup=False)
+        except AccountDeskError as error:
+            self.notify(describe(error), title="Delete account", severity="error", markup=False)
 
 
-def _error_text(error: ApiError | BackendNotReadyError) -> str:
-    return error.message if isinstance(error, BackendNotReadyError) else str(error)
+def continue_label(message: OutboxMessage) -> str | None:
+    """What "continue" does with this message, or None when there is nothing to continue."""
+    return CONTINUE_LABELS.get(message.event) if message.token else None
+
+
+def format_received(created_at: str) -> str:
+    """An ISO 8601 moment as a short local time; anything else as it came."""
+    try:
+        moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return created_at
+    return local_time(moment)
 
 
 def _activation_screen(email: str, token: str) -> Screen[object]:

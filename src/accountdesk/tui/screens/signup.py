@@ -9,26 +9,19 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
 from accountdesk.api import (
+    AccountDeskError,
     AddressCreate,
-    ApiError,
-    BadRequestError,
-    ConflictError,
     CustomerDetails,
     CustomerSignup,
+    EmailTakenError,
 )
-from accountdesk.session import SessionExpiredError
-from accountdesk.tui.context import BackendNotReadyError, session_of
 from accountdesk.tui.screens.activation import ActivationScreen
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, normalized_email
 from accountdesk.tui.widgets.country_select import CountrySelect, match_countries
-from accountdesk.tui.widgets.form_field import (
-    FormField,
-    FormStatus,
-    place_field_errors,
-    show_sending,
-)
+from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.widgets.new_password import NewPasswordFields
+from accountdesk.tui.wording import plural
 
 _TITLES = (("Mr", "MR"), ("Ms", "MS"), ("Mrs", "MRS"), ("Dr", "DR"))
 # ISO 639-1 language and ISO 4217 currency codes, as the API stores them.
@@ -111,6 +104,7 @@ class SignUpScreen(FormScreen):
     ]
     SUBMIT_BUTTON = "signup-submit-button"
     STATUS = "signup-status"
+    FIELD_PATHS = _FIELD_FOR_PATH
 
     def __init__(self, email: str = "") -> None:
         super().__init__()
@@ -235,10 +229,13 @@ class SignUpScreen(FormScreen):
         self.query_one(NewPasswordFields).assess()
         status = self.form_status
         if invalid:
+            names = ", ".join(field.label for field in invalid)
             status.show_error(
-                f"Check the highlighted field{'s' if len(invalid) > 1 else ''}: "
-                + ", ".join(field.label for field in invalid)
-                + "."
+                plural(
+                    len(invalid),
+                    "Check the highlighted field: {names}.",
+                    "Check the highlighted fields: {names}.",
+                ).replace("{names}", names)
             )
             invalid[0].focus_control()
             invalid[0].scroll_visible()
@@ -283,23 +280,13 @@ class SignUpScreen(FormScreen):
 
     @work(exclusive=True, group="submit", exit_on_error=False, description="Creating the account")
     async def _sign_up(self, signup: CustomerSignup) -> None:
-        status = self.form_status
-        status.clear()
-        try:
-            session = session_of(self)
-            await session.with_anonymous(lambda token: session.client.sign_up(token, signup))
-        except ConflictError:
+        if await self.request(lambda account: account.sign_up(signup)):
+            self.app.switch_screen(ActivationScreen(email=signup.email))
+
+    def handle_failure(self, error: AccountDeskError) -> bool:
+        if isinstance(error, EmailTakenError):
             self._field("signup-email-field").set_error(_DUPLICATE_EMAIL)
-            status.show_error("This email is already registered.")
+            self.form_status.show_error("This email is already registered.")
             self._field("signup-email-field").focus_control()
-            return
-        except BadRequestError as error:
-            fields = {path: self._field(field_id) for path, field_id in _FIELD_FOR_PATH.items()}
-            place_field_errors(error, fields, status)
-            return
-        except (ApiError, SessionExpiredError, BackendNotReadyError) as error:
-            self.show_failure(error)
-            return
-        finally:
-            show_sending(self.submit_button, False)
-        self.app.switch_screen(ActivationScreen(email=signup.email))
+            return True
+        return super().handle_failure(error)

@@ -135,6 +135,15 @@ class CountrySelect(Vertical):
         """What is typed in the filter box (may name no country)."""
         return self.query_one(".country-filter", Input).value
 
+    # The form field's `ChoiceControl` protocol.
+    @property
+    def entered(self) -> str:
+        return self.text
+
+    @property
+    def choosing(self) -> bool:
+        return self.is_open
+
     def select_code(self, code: str) -> None:
         country = country_by_code(code)
         if country is None:

@@ -1,12 +1,10 @@
-"""Building blocks of the sign-in forms: a labelled field with its own error line, the
-form-level status line, the remember-me choice, and the wording of failed requests."""
+"""Building blocks of the forms: a labelled field with its own error line, the form-level
+status line, and the remember-me choice."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
-from typing import Protocol, cast
-from urllib.parse import urlsplit
+from typing import Protocol, cast, runtime_checkable
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,20 +12,10 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from accountdesk.api import (
-    ApiError,
-    ForbiddenError,
-    MalformedResponseError,
-    RateLimitedError,
-    ServerError,
-    TokenError,
-    TransportError,
-    UnauthorizedError,
-)
-from accountdesk.session import SessionExpiredError
-from accountdesk.tui.context import BackendNotReadyError, services_of
+from accountdesk.api import ApiError
+from accountdesk.tui.context import services_of
 from accountdesk.tui.validation import required_problem
-from accountdesk.tui.widgets.country_select import CountrySelect
+from accountdesk.tui.wording import store_notice_text
 
 Check = Callable[[str], str | None]
 """Returns the message to show next to the field, or None when the value is fine."""
@@ -36,6 +24,24 @@ Check = Callable[[str], str | None]
 class _HasValue(Protocol):
     @property
     def value(self) -> str: ...
+
+
+@runtime_checkable
+class ChoiceControl(Protocol):
+    """A control whose value is picked from a list the user filters by typing (a country).
+
+    ``entered`` is the text typed so far (it may name nothing yet); while ``choosing`` the list
+    of matches is open and is guidance enough, so the field shows no error.
+    """
+
+    @property
+    def value(self) -> str: ...
+
+    @property
+    def entered(self) -> str: ...
+
+    @property
+    def choosing(self) -> bool: ...
 
 
 class FormField(Vertical):
@@ -109,8 +115,8 @@ class FormField(Vertical):
     @property
     def entered(self) -> str:
         """What the user typed; for a country picker that may be text naming no country yet."""
-        if isinstance(self.control, CountrySelect):
-            return self.control.text
+        if isinstance(self.control, ChoiceControl):
+            return self.control.entered
         return self.value
 
     def problem(self) -> str | None:
@@ -155,7 +161,7 @@ class FormField(Vertical):
 
     @on(Input.Changed)
     def _value_changed(self) -> None:
-        if isinstance(self.control, CountrySelect) and self.control.is_open:
+        if isinstance(self.control, ChoiceControl) and self.control.choosing:
             # While the list of matches is open the user is still choosing: the list is the
             # guidance, a red "pick a country" would only shout at them.
             self._show(None)
@@ -208,7 +214,7 @@ class FormStatus(Static):
 
 
 def place_field_errors(
-    error: ApiError, fields: Mapping[str, FormField], status: FormStatus
+    error: ApiError, fields: Mapping[str, FormField], status: FormStatus, sentence: str
 ) -> None:
     """Put the server's per-field complaints next to their fields; the rest, and the
     overall sentence, go to the form's status line. Focus moves to the first field named.
@@ -224,7 +230,7 @@ def place_field_errors(
             continue
         field.set_error(message)
         placed.append(field)
-    status.show_error(" ".join([str(error), *unplaced]))
+    status.show_error(" ".join([sentence, *unplaced]))
     if placed:
         placed[0].focus_control()
 
@@ -237,36 +243,6 @@ def show_sending(button: Button, sending: bool) -> None:
     """
     button.disabled = sending
     button.loading = sending
-
-
-def failure_message(error: Exception, base_url: str | None) -> str:
-    """The sentence a form shows for a failed request that no single field explains."""
-    if isinstance(error, TransportError):
-        host = urlsplit(base_url).netloc if base_url else ""
-        where = f"the server at {host}" if host else "the server"
-        return f"Can't reach {where}. Check your connection and try again."
-    if isinstance(error, RateLimitedError):
-        if error.retry_after is None:
-            return "Too many attempts. Wait a few minutes, then try again."
-        seconds = max(1, math.ceil(error.retry_after))
-        unit = "second" if seconds == 1 else "seconds"
-        return f"Too many attempts. Wait {seconds} {unit}, then try again."
-    if isinstance(error, UnauthorizedError) and not isinstance(error, TokenError):
-        return "Email or password is incorrect."
-    if isinstance(error, ForbiddenError) and error.type == "account_not_activated":
-        return (
-            "This account isn't activated yet. Open the link in the activation email, "
-            "or send a new one."
-        )
-    if isinstance(error, SessionExpiredError):
-        return "Your session expired. Log in again to continue."
-    if isinstance(error, BackendNotReadyError):
-        return error.message
-    if isinstance(error, ServerError | MalformedResponseError):
-        return f"The server had a problem ({error}). Try again in a moment."
-    if isinstance(error, ApiError):
-        return str(error)
-    return f"Something went wrong: {error}"
 
 
 class RememberMe(Vertical):
@@ -316,10 +292,7 @@ class RememberMe(Vertical):
             notice.display = False
         else:
             checkbox.value = False
-            explanation = services.store_notice or (
-                'Remember me is off: sessions are kept in memory only. Set token_store = "file" '
-                'or "keyring" in config.toml to keep them.'
-            )
+            explanation = store_notice_text(services.store_notice)
             checkbox.tooltip = explanation
             notice.update(explanation)
             notice.display = True

@@ -1,0 +1,130 @@
+"""Every sentence the app says about errors and notices, in one table.
+
+The core (api, session) reports *what* happened as a code with parameters; this module decides
+how to say it. Keeping the words here, not in the core, is what lets the UI be translated: a
+second language replaces these templates, and plurals and dates go through `plural` and
+`local_time` rather than f-strings scattered over the screens.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from accountdesk.api import (
+    AccountDeskError,
+    ApiError,
+    BadRequestError,
+    EmailTakenError,
+    ForbiddenError,
+    InvalidCodeError,
+    MalformedResponseError,
+    NotActivatedError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    TokenError,
+    TransportError,
+    UnauthorizedError,
+    VersionConflictError,
+)
+from accountdesk.session import StoreNotice
+
+RECONNECT_ADVICE = "Press F5 to reconnect."
+
+# By code: the session layer's own conditions.
+_BY_CODE = {
+    "session_expired": "Your session expired. Log in again to continue.",
+    "not_logged_in": "You are not logged in. Log in to continue.",
+    "backend_connecting": "Still connecting to the server; try again in a moment.",
+    "backend_failed": f"Not connected to the server. {RECONNECT_ADVICE}",
+}
+
+_STORE_NOTICES = {
+    StoreNotice.KIOSK: 'Kiosk mode: "Remember me" is off and nothing is saved.',
+    StoreNotice.MEMORY_CONFIGURED: '"Remember me" is off because token_store is set to "memory".',
+    StoreNotice.NO_KEYRING: (
+        '"Remember me" is unavailable because no OS keyring was found. To remember sessions in '
+        'a private file instead, set token_store = "file" in config.toml or '
+        "ACCOUNTDESK_TOKEN_STORE=file."
+    ),
+}
+
+
+def plural(count: int, one: str, other: str) -> str:
+    """``one`` or ``other`` by ``count``, with ``{n}`` replaced by the count.
+
+    The one place a sentence depends on a number (``ngettext`` takes its place when the UI is
+    translated).
+    """
+    return (one if count == 1 else other).replace("{n}", str(count))
+
+
+def seconds_text(seconds: int) -> str:
+    return plural(seconds, "{n} second", "{n} seconds")
+
+
+def local_time(moment: datetime) -> str:
+    """A moment in the user's local time, short (day, month, time)."""
+    return moment.astimezone().strftime("%d %b %H:%M:%S")
+
+
+def host_of(base_url: str | None) -> str:
+    return urlsplit(base_url).netloc if base_url else ""
+
+
+def describe(error: BaseException, base_url: str | None = None) -> str:
+    """The sentence a screen shows for a failed request that no single field explains."""
+    if not isinstance(error, AccountDeskError):
+        return f"Something went wrong: {type(error).__name__}."
+    if error.code in _BY_CODE:
+        return _BY_CODE[error.code]
+    if isinstance(error, TransportError):
+        host = host_of(base_url) or error.params.get("server", "")
+        where = f"the server at {host}" if host else "the server"
+        return f"Can't reach {where}. Check your connection and try again."
+    if isinstance(error, RateLimitedError):
+        wait = error.params.get("retry_after")
+        if wait is None:
+            return "Too many attempts. Wait a few minutes, then try again."
+        return f"Too many attempts. Wait {seconds_text(int(wait))}, then try again."
+    if isinstance(error, NotActivatedError):
+        return (
+            "This account isn't activated yet. Open the link in the activation email, "
+            "or send a new one."
+        )
+    if isinstance(error, UnauthorizedError) and not isinstance(error, TokenError):
+        return "Email or password is incorrect."
+    if isinstance(error, InvalidCodeError):
+        return "This code is not valid: it may have expired or been used already."
+    if isinstance(error, EmailTakenError):
+        return "An account with this email already exists."
+    if isinstance(error, VersionConflictError):
+        return "This was changed elsewhere in the meantime. Reload it and try again."
+    if isinstance(error, NotFoundError):
+        return "That no longer exists on the server; it may have been deleted elsewhere."
+    if isinstance(error, ServerError | MalformedResponseError):
+        return "The server had a problem. Try again in a moment."
+    if isinstance(error, ForbiddenError):
+        return "The server does not allow this for your account."
+    if isinstance(error, BadRequestError | ApiError):
+        # The server's own sentence: it names the rule that was broken.
+        return _server_sentence(error.message)
+    return _server_sentence(error.message)
+
+
+def _server_sentence(message: str) -> str:
+    message = message.strip()
+    if message and message[-1] not in ".!?":
+        message += "."
+    return message or "The server refused the request."
+
+
+def store_notice_text(notice: StoreNotice | None) -> str:
+    """Why "remember me" is off, and how to turn it on."""
+    if notice is None:
+        return (
+            'Remember me is off: sessions are kept in memory only. Set token_store = "file" '
+            'or "keyring" in config.toml to keep them.'
+        )
+    return _STORE_NOTICES[notice]
