@@ -7,6 +7,8 @@ re-login overlay, the way back to the login screen). This module wires them to T
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import PurePath
@@ -55,6 +57,9 @@ from accountdesk.tui.wording import (
 __all__ = ["ACCOUNT_MODE", "AUTH_MODE", "SESSION_EXPIRED_REASON", "AccountDeskApp", "known_themes"]
 
 _log = logging.getLogger(__name__)
+
+# How long closing waits for a mode switch in flight (mounting takes milliseconds).
+SWITCH_FINISH_SECONDS = 5.0
 
 # Light/dark partners; any other theme toggles to the textual pair by its darkness.
 _THEME_PARTNERS = {
@@ -212,6 +217,16 @@ class AccountDeskApp(App[int]):
 
     async def on_unmount(self) -> None:
         await self.backend.close()
+
+    async def _shutdown(self) -> None:
+        # Textual closes the app by walking the mode stacks and pruning their screens. A mode
+        # switch in flight finishes first (or stops at its next step, once the message loop
+        # ended): no screen is pruned half-mounted, no stack is added or removed during that
+        # walk. Textual has no public hook that runs before it, in tests and in real runs.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(SWITCH_FINISH_SECONDS):
+                await self._navigation.wait_idle()
+        await super()._shutdown()
 
     @work(exclusive=True, group="connect", exit_on_error=False, description="Connecting")
     async def connect(self) -> None:

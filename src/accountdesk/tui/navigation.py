@@ -101,6 +101,7 @@ class Navigator:
         # The customer whose session expired, while the re-login overlay is up.
         self._reauthenticating: str | None = None
         self._overlay_open = False
+        self._in_flight: set[asyncio.Task[None]] = set()
 
     @property
     def mode(self) -> str:
@@ -119,9 +120,24 @@ class Navigator:
                 if self._alive():
                     await step()
 
+        # The worker reports failures and lets "wait for all workers" include the switch;
+        # the task inside is shielded, so cancelling workers at exit does not stop a switch
+        # half-way (between "this screen is mounting" and "its stack is gone").
+        task = asyncio.create_task(run_in_turn(), name=description)
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+        async def follow() -> None:
+            await asyncio.shield(task)
+
         self._app.run_worker(
-            run_in_turn(), group="navigation", exit_on_error=False, description=description
+            follow(), group="navigation", exit_on_error=False, description=description
         )
+
+    async def wait_idle(self) -> None:
+        """Wait until no switch is in flight (before closing)."""
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight))
 
     def _alive(self) -> bool:
         # False from the moment Textual starts closing the app (it then walks the stacks).
