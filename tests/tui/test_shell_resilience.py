@@ -20,6 +20,7 @@ from textual.widgets._footer import FooterKey
 
 from accountdesk.session import Settings
 from accountdesk.tui.app import AccountDeskApp
+from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.screens.login import LoginScreen
@@ -222,3 +223,28 @@ async def test_a_failed_worker_of_any_group_is_logged_and_shown(
         assert failures[0].exc_info is not None
         # The app carries on.
         assert isinstance(app.screen, BrokenScreen)
+
+
+async def test_logging_in_loads_the_account_once_and_again_after_a_flow(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Textual resumes a new mode's screen twice; a second load cancelled the first, and
+    # "wait for the workers" then failed with WorkerCancelled (the expiry test's other flake).
+    loads: list[AccountScreen] = []
+    start_load = AccountScreen.load_profile
+
+    def counted(screen: AccountScreen) -> Any:
+        loads.append(screen)
+        return start_load(screen)
+
+    monkeypatch.setattr(AccountScreen, "load_profile", counted)
+    app = make_app()
+    async with app.run_test(size=(110, 34)) as pilot:
+        await wait_ready(pilot, app)
+        await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)
+        await wait_mode(pilot, app, "account")
+        await settle(pilot)
+        assert len(loads) == 1
+        await app.push_screen(BrokenScreen())
+        app.pop_screen()
+        await wait_until(pilot, lambda: len(loads) == 2, what="the reload after a flow")
