@@ -125,6 +125,9 @@ class AccountDeskApp(App[int]):
             tooltip="Connect to the server again (the embedded sandbox is restarted).",
             id="reconnect",
             priority=True,
+            # Always available (and in the palette); not in the footer: the status line says
+            # "Press F5 to reconnect" when that is what helps.
+            show=False,
         ),
         Binding(
             "ctrl+q",
