@@ -22,6 +22,8 @@ from accountdesk.tui.wording import (
     RECONNECT_ADVICE,
     SANDBOX_RESTARTED_LOG_IN,
     SANDBOX_STOPPED,
+    sentences,
+    with_reconnect_advice,
 )
 
 MakeApp = Callable[..., AccountDeskApp]
@@ -131,3 +133,25 @@ async def test_after_a_restart_a_remembered_session_resumes(make_app: MakeApp) -
         assert app.check_action("logout", ()) is True
         profile = await app.account.load_profile()
         assert profile.contact_email == DEMO_EMAIL or app.customer_email == DEMO_EMAIL
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (("The server is down", RECONNECT_ADVICE), "The server is down. Press F5 to reconnect."),
+        (
+            ("Check that the network is available.", RECONNECT_ADVICE),
+            "Check that the network is available. Press F5 to reconnect.",
+        ),
+        (("(Exit code 3.)", "Try again"), "(Exit code 3.) Try again."),
+        (("", "Done!"), "Done!"),
+    ],
+)
+def test_sentences_end_exactly_once(parts: tuple[str, ...], expected: str) -> None:
+    assert sentences(*parts) == expected
+
+
+def test_the_reconnect_advice_is_never_given_twice() -> None:
+    once = with_reconnect_advice("Not connected to the server. Press F5 to reconnect.")
+    assert once == "Not connected to the server. Press F5 to reconnect."
+    assert with_reconnect_advice(SANDBOX_STOPPED) == f"{SANDBOX_STOPPED} {RECONNECT_ADVICE}"
