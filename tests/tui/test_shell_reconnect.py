@@ -155,3 +155,20 @@ def test_the_reconnect_advice_is_never_given_twice() -> None:
     once = with_reconnect_advice("Not connected to the server. Press F5 to reconnect.")
     assert once == "Not connected to the server. Press F5 to reconnect."
     assert with_reconnect_advice(SANDBOX_STOPPED) == f"{SANDBOX_STOPPED} {RECONNECT_ADVICE}"
+
+
+async def test_f5_with_a_live_sandbox_keeps_it_and_the_session(make_app: MakeApp) -> None:
+    # Reconnect is always offered; pressing it while all is well must not cost the session.
+    app = make_app(environment=EMBEDDED)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await wait_ready(pilot, app)
+        await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)  # kept in memory only
+        await wait_mode(pilot, app, "account")
+        pid = app.sandbox_pid
+        await pilot.press("f5")
+        await wait_ready(pilot, app)
+        await settle(pilot)
+        assert app.sandbox_pid == pid
+        assert app.logged_in
+        assert app.current_mode == "account"
+        assert status_line(app) == f"Logged in as {DEMO_EMAIL}"

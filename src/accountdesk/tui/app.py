@@ -122,7 +122,7 @@ class AccountDeskApp(App[int]):
             "f5",
             "reconnect",
             "Reconnect",
-            tooltip="Connect to the server again (the embedded sandbox is restarted).",
+            tooltip="Connect to the server again (a stopped embedded sandbox is restarted).",
             id="reconnect",
             priority=True,
             # Always available (and in the palette); not in the footer: the status line says

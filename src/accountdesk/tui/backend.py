@@ -107,6 +107,9 @@ class Backend:
         app = self._app
         app.backend_state = "connecting"
         base_url = self._environment.base_url
+        if base_url is None and self._sandbox is not None and self._sandbox.running:
+            # Reconnecting to a sandbox that still runs: keep it (and the session on it).
+            base_url = app.base_url
         if base_url is None:
             base_url = await self._start_sandbox()
             if base_url is None:

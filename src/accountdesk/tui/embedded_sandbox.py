@@ -84,6 +84,11 @@ class EmbeddedSandbox:
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
+    @property
+    def running(self) -> bool:
+        """True from a successful start until the process ends."""
+        return self._process is not None and self._process.returncode is None
+
     async def wait(self) -> int | None:
         """Wait until the process ends (however it ends); its exit code, None if never started.
 
