@@ -16,9 +16,11 @@ from accountdesk.session import Environment
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.login import LoginScreen
+from accountdesk.tui.screens.mailbox import MailboxScreen
 from accountdesk.tui.widgets.form_field import FormStatus
 from accountdesk.tui.widgets.status import SessionStatus
 from accountdesk.tui.wording import (
+    MAILBOX_UNREADABLE,
     RECONNECT_ADVICE,
     SANDBOX_RESTARTED_LOG_IN,
     SANDBOX_STOPPED,
@@ -172,3 +174,23 @@ async def test_f5_with_a_live_sandbox_keeps_it_and_the_session(make_app: MakeApp
         assert app.logged_in
         assert app.current_mode == "account"
         assert status_line(app) == f"Logged in as {DEMO_EMAIL}"
+
+
+async def test_the_open_mailbox_says_the_same_about_a_dead_sandbox(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(environment=EMBEDDED)
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await wait_ready(pilot, app)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, MailboxScreen), what="the mailbox")
+        kill_sandbox(app)
+        await wait_until(
+            pilot, lambda: any(MAILBOX_UNREADABLE in n for n in notices), what="the poll"
+        )
+        for notice in notices:
+            assert notice.count(RECONNECT_ADVICE) == 1, notice
+            assert ".." not in notice
+            assert ".)." not in notice
+            assert "connection attempts" not in notice.lower()  # the HTTP library's words

@@ -35,6 +35,8 @@ SANDBOX_STOPPED = "The sandbox stopped."
 NOT_CONNECTED = "Not connected."
 SANDBOX_RESTARTED_LOG_IN = "The sandbox restarted and your session ended. Log in again."
 UNEXPECTED_FAILURE_TITLE = "Something went wrong"
+MAILBOX_UNREADABLE = "The sandbox mailbox could not be read."
+MAILBOX_NOT_EMPTIED = "The sandbox mailbox could not be emptied."
 
 # By code: the session layer's own conditions.
 _BY_CODE = {
