@@ -135,8 +135,9 @@ class Navigator:
         )
 
     async def wait_idle(self) -> None:
-        """Wait until no switch is in flight (before closing)."""
-        if self._in_flight:
+        """Wait until no switch is in flight (before closing), including switches queued
+        while waiting (a logout arriving during the login's switch)."""
+        while self._in_flight:
             await asyncio.wait(set(self._in_flight))
 
     def _alive(self) -> bool:
