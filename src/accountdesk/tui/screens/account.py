@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
 from accountdesk.api import AccountDeskError, Address, Customer
@@ -13,7 +14,8 @@ from accountdesk.session import SessionExpiredError
 from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.navigation import open_flow
 from accountdesk.tui.screens.base import AccountDeskScreen
-from accountdesk.tui.wording import describe
+from accountdesk.tui.widgets.personal_fields import display_value
+from accountdesk.tui.wording import describe, plural
 
 
 def full_name(customer: Customer) -> str:
@@ -105,14 +107,22 @@ class AccountScreen(AccountDeskScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="account-body"), Vertical(id="account-card") as card:
             card.border_title = "Your account"
-            yield Label("Name", classes="field-label")
-            yield Static("…", id="account-name", classes="field-value", markup=False)
-            yield Label("Email", classes="field-label")
-            yield Static("…", id="account-email", classes="field-value", markup=False)
-            yield Label("Customer number", classes="field-label")
-            yield Static("…", id="account-number", classes="field-value", markup=False)
-            yield Label("Default address", classes="field-label")
-            yield Static("…", id="account-address", classes="field-value", markup=False)
+            yield Static("Profile", classes="account-section")
+            for widget_id, label in _PROFILE_ROWS:
+                with Horizontal(classes="account-row"):
+                    yield Label(label, classes="field-label")
+                    yield Static("…", id=widget_id, classes="field-value", markup=False)
+            with Vertical(id="account-b2b"):
+                yield Static("Business (B2B)", classes="account-section")
+                with Horizontal(classes="account-row"):
+                    yield Label("Registration id", classes="field-label")
+                    yield Static("", id="account-registration", classes="field-value")
+                with Horizontal(classes="account-row"):
+                    yield Label("Legal entities", classes="field-label")
+                    yield Static("", id="account-legal-entities", classes="field-value")
+            yield Static("Addresses", id="account-addresses-title", classes="account-section")
+            yield Static("…", id="account-address", classes="account-address")
+            yield Static(_ACTIONS, id="account-actions", markup=False)
             yield Static("", id="account-error", markup=False)
 
     def on_mount(self) -> None:
@@ -154,11 +164,97 @@ class AccountScreen(AccountDeskScreen):
         self.show_customer(customer)
 
     def show_customer(self, customer: Customer) -> None:
-        email = customer.contact_email or services_of(self).customer_email or "(no email on file)"
-        address = default_address_of(customer)
-        self.query_one("#account-name", Static).update(full_name(customer))
-        self.query_one("#account-email", Static).update(email)
-        self.query_one("#account-number", Static).update(customer.customer_number or "—")
-        self.query_one("#account-address", Static).update(
-            format_address(address) if address is not None else "No default address yet."
+        login_email = services_of(self).customer_email or next(
+            (account.id for account in customer.accounts if account.id), None
         )
+        shown = {
+            "account-name": full_name(customer),
+            "account-email": login_email or "(no login email)",
+            "account-contact-email": customer.contact_email,
+            "account-phone": customer.contact_phone,
+            "account-company": customer.company,
+            "account-number": customer.customer_number,
+            "account-language": _labelled("preferred_language", customer.preferred_language),
+            "account-currency": _labelled("preferred_currency", customer.preferred_currency),
+            "account-site": customer.preferred_site,
+        }
+        for widget_id, value in shown.items():
+            self.query_one(f"#{widget_id}", Static).update(value or "—")
+        b2b = customer.b2b
+        has_b2b = b2b is not None and bool(b2b.company_registration_id or b2b.legal_entities)
+        self.query_one("#account-b2b").display = has_b2b
+        if b2b is not None:
+            entities = [entity.name or entity.id or "?" for entity in b2b.legal_entities]
+            self.query_one("#account-registration", Static).update(
+                b2b.company_registration_id or "—"
+            )
+            self.query_one("#account-legal-entities", Static).update(
+                ", ".join(entities) or "none assigned"
+            )
+        addresses = all_addresses_of(customer)
+        self.query_one("#account-addresses-title", Static).update(
+            "Addresses: " + plural(len(addresses), "{n} address", "{n} addresses")
+        )
+        self.query_one("#account-address", Static).update(
+            address_list(addresses, default_address_of(customer))
+            if addresses
+            else Text("No addresses yet. Press a to add one.", style="italic")
+        )
+
+
+_PROFILE_ROWS = (
+    ("account-name", "Name"),
+    ("account-email", "Login email"),
+    ("account-contact-email", "Contact email"),
+    ("account-phone", "Phone"),
+    ("account-company", "Company"),
+    ("account-number", "Customer number"),
+    ("account-language", "Language"),
+    ("account-currency", "Currency"),
+    ("account-site", "Site"),
+)
+
+_ACTIONS = (
+    "e edits the profile, a opens the address book, p changes the password, m the login "
+    "email, d deletes the account (keys also in the footer)."
+)
+
+
+def _labelled(attribute: str, code: str | None) -> str | None:
+    """A language or currency code with its name: "Pound sterling (GBP)"."""
+    return display_value(attribute, code) if code else None
+
+
+def all_addresses_of(customer: Customer) -> list[Address]:
+    """Every address, the default first; the expanded ``defaultAddress`` if the list lacks it."""
+    default = default_address_of(customer)
+    addresses = list(customer.addresses)
+    if default is not None and all(address.id != default.id for address in addresses):
+        addresses.insert(0, default)
+    return sorted(addresses, key=lambda address: not is_default(address, default))
+
+
+def is_default(address: Address, default: Address | None) -> bool:
+    return address.is_default or (
+        default is not None and default.id is not None and address.id == default.id
+    )
+
+
+def address_list(addresses: list[Address], default: Address | None) -> Text:
+    """Each address on one line, under a line with its marks: DEFAULT, then its tags."""
+    text = Text()
+    for index, address in enumerate(addresses):
+        if index:
+            text.append("\n\n")
+        marks = []
+        if is_default(address, default):
+            marks.append(("DEFAULT", "bold reverse"))
+        marks.extend((tag, "bold") for tag in address.tags)
+        for label, style in marks:
+            text.append(f" {label} ", style=style)
+            text.append(" ")
+        if not marks:
+            text.append("no tags", style="dim")
+        text.append("\n")
+        text.append(format_address(address).replace("\n", ", "))
+    return text
