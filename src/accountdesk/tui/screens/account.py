@@ -113,14 +113,16 @@ class AccountScreen(AccountDeskScreen):
                     yield Label(label, classes="field-label")
                     yield Static("…", id=widget_id, classes="field-value", markup=False)
             with Vertical(id="account-b2b"):
-                yield Static("Business (B2B)", classes="account-section")
+                yield Static("Business (B2B)", classes="account-section -later")
                 with Horizontal(classes="account-row"):
                     yield Label("Registration id", classes="field-label")
                     yield Static("", id="account-registration", classes="field-value")
                 with Horizontal(classes="account-row"):
                     yield Label("Legal entities", classes="field-label")
                     yield Static("", id="account-legal-entities", classes="field-value")
-            yield Static("Addresses", id="account-addresses-title", classes="account-section")
+            yield Static(
+                "Addresses", id="account-addresses-title", classes="account-section -later"
+            )
             yield Static("…", id="account-address", classes="account-address")
             yield Static(_ACTIONS, id="account-actions", markup=False)
             yield Static("", id="account-error", markup=False)

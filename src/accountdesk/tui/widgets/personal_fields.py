@@ -72,7 +72,7 @@ SIGNUP_PARTS = (
 )
 
 _TITLES = (("Mr", "MR"), ("Ms", "MS"), ("Mrs", "MRS"), ("Dr", "DR"))
-_PHONE_HINT = "International format, e.g. +44 20 7946 0018."
+_PHONE_HINT = "With the country code: +44 20 7946 0018"
 
 
 @cache
