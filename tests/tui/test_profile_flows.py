@@ -210,7 +210,7 @@ async def test_a_refused_save_keeps_every_value_and_says_why_next_to_the_field(
 async def test_checks_before_sending_phone_and_registration_rule(
     make_app: MakeApp, fresh_tenant: Any
 ) -> None:
-    async with editing_profile(make_app, fresh_tenant) as (_app, pilot, screen, email):
+    async with editing_profile(make_app, fresh_tenant) as (app, pilot, screen, email):
         screen.query_one("#profile-phone", Input).value = "030 1234567"
         screen.query_one("#profile-registration", Input).value = "HRB 12345"
         await pilot.press("ctrl+s")
@@ -235,6 +235,13 @@ async def test_checks_before_sending_phone_and_registration_rule(
         assert stored.b2b is not None
         assert stored.b2b.company_registration_id == "HRB 12345"
         assert stored.business_model == "B2B"
+        # The overview shows the B2B block now.
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, AccountScreen), what="overview")
+        await settle(pilot)
+        overview = app.screen
+        assert overview.query_one("#account-b2b").display
+        assert str(overview.query_one("#account-registration", Static).render()) == "HRB 12345"
 
 
 async def test_leaving_with_unsaved_changes_asks_first(

@@ -112,7 +112,8 @@ class AccountScreen(AccountDeskScreen):
                 with Horizontal(classes="account-row"):
                     yield Label(label, classes="field-label")
                     yield Static("…", id=widget_id, classes="field-value", markup=False)
-            with Vertical(id="account-b2b"):
+            with Vertical(id="account-b2b") as b2b:
+                b2b.display = False  # shown for B2B customers once the profile is loaded
                 yield Static("Business (B2B)", classes="account-section -later")
                 with Horizontal(classes="account-row"):
                     yield Label("Registration id", classes="field-label")

@@ -301,6 +301,7 @@ class EditProfileScreen(FormScreen):
             saved.append(await account.update_profile(patch))
 
         if not await self.request(update):
+            # Refused, or changed elsewhere: the user has to see what happened, so stay.
             self._leave_after_save = False
             return
         self._show_saved(saved[0])
@@ -314,8 +315,9 @@ class EditProfileScreen(FormScreen):
         )
         self._adopt(customer)
         self.form_status.show_success("Profile saved.")
-        self.notify("Your profile was saved.", title="Profile")
         if self._leave_after_save:
+            # The status line goes with the screen: say it where it stays visible.
+            self.notify("Your profile was saved.", title="Profile")
             self.dismiss()
 
     def handle_failure(self, error: AccountDeskError) -> bool:
@@ -342,7 +344,6 @@ class EditProfileScreen(FormScreen):
         except SessionExpiredError:
             return
         except AccountDeskError as error:
-            self._leave_after_save = False
             self.show_failure(error)
             return
         theirs = profile_values(server)
@@ -365,7 +366,6 @@ class EditProfileScreen(FormScreen):
         if conflicts:
             choices = await self.app.push_screen_wait(ConflictScreen(conflicts))
             if choices is None:
-                self._leave_after_save = False
                 self.form_status.show_error(
                     "Not saved. Your values are still here; the server's are loaded, so saving "
                     "now would replace them."
@@ -374,8 +374,6 @@ class EditProfileScreen(FormScreen):
             self._show({name: theirs[name] for name, take in choices.items() if take})
         if not self.changes():
             self.form_status.show_success("Your profile matches the server's now; nothing to save.")
-            if self._leave_after_save:
-                self.dismiss()
             return
         self.submit()  # again, with the server's version
 

@@ -83,13 +83,17 @@ def language_options() -> tuple[tuple[str, str], ...]:
         for language in pycountry.languages
         if hasattr(language, "alpha_2")
     )
-    return tuple((f"{name} ({code})", code) for name, code in sorted(languages))
+    ordered = sorted(languages, key=lambda pair: pair[0].casefold())
+    return tuple((f"{name} ({code})", code) for name, code in ordered)
 
 
 @cache
 def currency_options() -> tuple[tuple[str, str], ...]:
     """ISO 4217 currencies as "Euro (EUR)", sorted by name."""
-    currencies = sorted((currency.name, currency.alpha_3) for currency in pycountry.currencies)
+    currencies = sorted(
+        ((currency.name, currency.alpha_3) for currency in pycountry.currencies),
+        key=lambda pair: pair[0].casefold(),
+    )
     return tuple((f"{name} ({code})", code) for name, code in currencies)
 
 
