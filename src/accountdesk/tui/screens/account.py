@@ -49,7 +49,8 @@ def format_address(address: Address) -> str:
 
 
 class AccountScreen(AccountDeskScreen):
-    """Name, email, customer number and default address from GET /me?expand=addresses."""
+    """The hub: the whole profile, the B2B block, every address (default and tags marked) and
+    where each action is; from GET /me?expand=addresses, reloaded when a flow returns here."""
 
     TITLE = "Account Desk"
     SUB_TITLE = "Your account"
@@ -224,7 +225,7 @@ _ACTIONS = (
 
 
 def _labelled(attribute: str, code: str | None) -> str | None:
-    """A language or currency code with its name: "Pound sterling (GBP)"."""
+    """A language or currency code with its name: "Pound Sterling (GBP)"."""
     return display_value(attribute, code) if code else None
 
 

@@ -197,11 +197,7 @@ class EditProfileScreen(FormScreen):
         changed = self.changes()
         marker = self.query_one("#profile-dirty", Static)
         marker.update(
-            plural(len(changed), "● Unsaved change", "● {n} unsaved changes").replace(
-                "{n}", str(len(changed))
-            )
-            if changed
-            else ""
+            plural(len(changed), "● Unsaved change", "● {n} unsaved changes") if changed else ""
         )
         marker.set_class(bool(changed), "-dirty")
 

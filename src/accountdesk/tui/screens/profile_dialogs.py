@@ -90,7 +90,7 @@ class ConflictScreen(ModalScreen[Resolution | None]):
                     "{n} field differs. Keep your value or take the one now on the server.",
                     "{n} fields differ. For each, keep your value or take the one now on the "
                     "server.",
-                ).replace("{n}", str(count))
+                )
                 + " Arrows choose, tab moves on; m/t pick all mine/theirs.",
                 id="conflict-explanation",
                 markup=False,
@@ -178,9 +178,9 @@ class UnsavedChangesScreen(ModalScreen[LeaveChoice]):
         with Vertical(id="unsaved-dialog"):
             yield Label("You have unsaved changes.", id="unsaved-question", markup=False)
             yield Label(
-                plural(count, "Changed: {names}.", "Changed ({n} fields): {names}.")
-                .replace("{n}", str(count))
-                .replace("{names}", ", ".join(self.changed_labels)),
+                plural(count, "Changed: {names}.", "Changed ({n} fields): {names}.").replace(
+                    "{names}", ", ".join(self.changed_labels)
+                ),
                 id="unsaved-detail",
                 markup=False,
             )
