@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -53,24 +54,35 @@ def login(
                 f"The password must be at least {SPEC_PASSWORD_MIN_LENGTH} characters long.",
             )
     email_key = normalise_email(body.email)
-    with sandbox.db.transaction() as conn:
-        require_tenant(conn, principal.tenant)
-        locked_for = throttle.retry_after(conn, principal.tenant, email_key, sandbox.clock.now())
-        if locked_for is not None:
-            raise throttle.too_many_attempts(locked_for)
-        customer = find_by_login_email(conn, principal.tenant, email_key)
-    # argon2 runs outside the database lock; unknown emails verify against a dummy hash so
-    # both failures take the same time.
-    password_ok = verify_password(
-        None if customer is None else customer.password_hash, body.password
-    )
-    with sandbox.db.transaction() as conn:
-        if customer is None or not password_ok:
-            throttle.record_failure(
-                conn, principal.tenant, email_key, sandbox.clock.now(), sandbox.settings.throttle
+    with ExitStack() as reservation:
+        with sandbox.db.transaction() as conn:
+            require_tenant(conn, principal.tenant)
+            reservation.enter_context(
+                sandbox.password_checks.reserved(
+                    conn,
+                    principal.tenant,
+                    email_key,
+                    sandbox.clock.now(),
+                    sandbox.settings.throttle,
+                )
             )
-        else:
-            throttle.reset(conn, principal.tenant, email_key)
+            customer = find_by_login_email(conn, principal.tenant, email_key)
+        # argon2 runs outside the database lock (the reservation keeps the count); unknown
+        # emails verify against a dummy hash so both failures take the same time.
+        password_ok = verify_password(
+            None if customer is None else customer.password_hash, body.password
+        )
+        with sandbox.db.transaction() as conn:
+            if customer is None or not password_ok:
+                throttle.record_failure(
+                    conn,
+                    principal.tenant,
+                    email_key,
+                    sandbox.clock.now(),
+                    sandbox.settings.throttle,
+                )
+            else:
+                throttle.reset(conn, principal.tenant, email_key)
     if customer is None or not password_ok:
         raise invalid_credentials()
     if not customer.active:
