@@ -19,6 +19,7 @@ from accountdesk.sandbox import (
     routes_sandbox,
     routes_signup,
 )
+from accountdesk.sandbox.body_limits import BodyLimits
 from accountdesk.sandbox.clock import Clock
 from accountdesk.sandbox.context import Sandbox, load_secret
 from accountdesk.sandbox.db import Database
@@ -71,6 +72,7 @@ def create_app(
         idp_secret=idp_secret,
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimits)
     for module in (
         routes_anonymous,
         routes_signup,

@@ -37,6 +37,10 @@ router = APIRouter(
 )
 
 
+# RFC 5321's limit on a forward path, less the angle brackets.
+MAX_EMAIL_LENGTH = 254
+
+
 def invalid_credentials() -> ApiProblem:
     """One answer for a wrong password and an unknown email: no account enumeration."""
     return ApiProblem(401, "invalid_credentials", "Invalid email or password.")
@@ -48,6 +52,11 @@ def login(
 ) -> dict[str, Any]:
     with FieldProblems(PasswordAuthenticationIn) as problems:
         require_text(problems, "email", body.email)
+        if len(body.email) > MAX_EMAIL_LENGTH:
+            # Unknown addresses get a throttle row too: it must not hold arbitrary data.
+            problems.invalid(
+                "email", f"An email address has at most {MAX_EMAIL_LENGTH} characters."
+            )
         if len(body.password) < SPEC_PASSWORD_MIN_LENGTH:
             problems.invalid(
                 "password",
