@@ -153,27 +153,35 @@ def refresh_customer_token(
     lifetimes = sandbox.settings.lifetimes
     with sandbox.db.transaction() as conn:
         record = find_token(conn, principal.tenant, refresh_token.strip())
-        if (
+        if record is not None and record.kind == "customer_refresh" and record.revoked:
+            # A rotated-away refresh token came back: someone holds a copy. Revoke the whole
+            # grant (RFC 9700 4.14.2), committed before answering, so the thief's and the
+            # customer's newer tokens die alike and the customer logs in again.
+            revoke_grant(conn, record.grant_id)
+            pair = None
+        elif (
             record is None
             or record.kind != "customer_refresh"
-            or record.revoked
             or record.expires_at <= now
             or record.customer_id is None
             or get_customer(conn, principal.tenant, record.customer_id) is None
         ):
-            raise _bad_refresh_token()
-        revoke_token(conn, record)
-        pair = issue_pair(
-            conn,
-            tenant=principal.tenant,
-            customer_id=record.customer_id,
-            session_id=record.session_id,
-            now=now,
-            access_lifetime=lifetimes.customer_access,
-            refresh_lifetime=lifetimes.customer_refresh,
-            grant_id=record.grant_id,
-            legal_entity_id=legal_entity_id or record.legal_entity_id,
-        )
+            pair = None
+        else:
+            revoke_token(conn, record)
+            pair = issue_pair(
+                conn,
+                tenant=principal.tenant,
+                customer_id=record.customer_id,
+                session_id=record.session_id,
+                now=now,
+                access_lifetime=lifetimes.customer_access,
+                refresh_lifetime=lifetimes.customer_refresh,
+                grant_id=record.grant_id,
+                legal_entity_id=legal_entity_id or record.legal_entity_id,
+            )
+    if pair is None:
+        raise _bad_refresh_token()
     return refresh_body(pair, sandbox)
 
 
