@@ -20,7 +20,7 @@ def mode(path: Path) -> int:
 async def test_a_new_database_and_its_new_directory_are_private(tmp_path: Path) -> None:
     db = tmp_path / "fresh" / "nested" / "sandbox.db"
     transport = httpx.ASGITransport(app=create_app(db, seed_demo=True))
-    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         anonymous = await client.get(
             "/customerlogin/auth/anonymous/login",
             params={"tenant": "demo", "client_id": "demo-storefront"},

@@ -175,7 +175,8 @@ class Setup:
 
 @pytest.fixture(scope="module")
 def setup() -> Iterator[Setup]:
-    with TestClient(app) as client:
+    # A loopback Host: the sandbox's own routes (outbox, clock) refuse any other.
+    with TestClient(app, base_url="http://localhost") as client:
         yield Setup(client)
 
 

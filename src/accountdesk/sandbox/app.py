@@ -24,6 +24,7 @@ from accountdesk.sandbox.clock import Clock
 from accountdesk.sandbox.context import Sandbox, load_secret
 from accountdesk.sandbox.db import Database
 from accountdesk.sandbox.errors import install_error_handlers
+from accountdesk.sandbox.host_check import SandboxHostCheck
 from accountdesk.sandbox.seed import ensure_builtin_tenants, seed_demo_customer
 from accountdesk.sandbox.settings import SandboxSettings
 
@@ -73,6 +74,7 @@ def create_app(
     )
     install_error_handlers(app)
     app.add_middleware(BodyLimits)
+    app.add_middleware(SandboxHostCheck, allowed_hosts=settings.allowed_hosts)
     for module in (
         routes_anonymous,
         routes_signup,

@@ -53,6 +53,8 @@ class SandboxSettings:
 
     lifetimes: Lifetimes = field(default_factory=Lifetimes)
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    # Host names besides loopback that may reach /_sandbox/* (the --host the sandbox serves on).
+    allowed_hosts: tuple[str, ...] = ()
     # Defaults for new tenants; each tenant stores its own copy.
     password_min_length: int = 8
     password_max_length: int = 128
