@@ -22,9 +22,11 @@ from accountdesk.sandbox import (
 from accountdesk.sandbox.body_limits import BodyLimits
 from accountdesk.sandbox.clock import Clock
 from accountdesk.sandbox.context import Sandbox, load_secret
+from accountdesk.sandbox.cors import TenantCors
 from accountdesk.sandbox.db import Database
 from accountdesk.sandbox.errors import install_error_handlers
 from accountdesk.sandbox.host_check import SandboxHostCheck
+from accountdesk.sandbox.http_methods import HttpMethods
 from accountdesk.sandbox.seed import ensure_builtin_tenants, seed_demo_customer
 from accountdesk.sandbox.settings import SandboxSettings
 
@@ -64,6 +66,8 @@ def create_app(
         version="1.0.0",
         docs_url="/_sandbox/docs",
         redoc_url=None,
+        # `/me/` is not `/me`: a 404 in the Emporix shape, not a 307 with an empty body.
+        redirect_slashes=False,
     )
     app.state.sandbox = Sandbox(
         db=database,
@@ -74,6 +78,8 @@ def create_app(
     )
     install_error_handlers(app)
     app.add_middleware(BodyLimits)
+    app.add_middleware(HttpMethods, routes=app.router.routes)
+    app.add_middleware(TenantCors, db=database, routes=app.router.routes)
     app.add_middleware(SandboxHostCheck, allowed_hosts=settings.allowed_hosts)
     for module in (
         routes_anonymous,

@@ -92,6 +92,11 @@ CREATE TABLE IF NOT EXISTS outbox (
     token TEXT,
     created_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS tenant_origins (
+    tenant TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    PRIMARY KEY (tenant, origin)
+);
 CREATE TABLE IF NOT EXISTS login_throttle (
     tenant TEXT NOT NULL,
     email TEXT NOT NULL,
