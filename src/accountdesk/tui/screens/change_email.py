@@ -82,20 +82,22 @@ class ChangeEmailScreen(FormScreen):
                 classes="form-explanation",
                 markup=False,
             )
-            yield FormField(
-                "New email",
-                Input(self.initial_email, placeholder="you@example.com", id="change-email-new"),
-                check=self._new_email_problem,
-                required=True,
-                id="change-email-new-field",
-            )
-            yield FormField(
-                "Current password",
-                PasswordInput(id="change-email-password"),
-                hint="To make sure it's you.",
-                required=True,
-                id="change-email-password-field",
-            )
+            # Side by side, so the whole form and its button fit 80x24.
+            with Horizontal(classes="form-row"):
+                yield FormField(
+                    "New email",
+                    Input(self.initial_email, placeholder="you@example.com", id="change-email-new"),
+                    check=self._new_email_problem,
+                    required=True,
+                    id="change-email-new-field",
+                )
+                yield FormField(
+                    "Current password",
+                    PasswordInput(id="change-email-password"),
+                    hint="To make sure it's you.",
+                    required=True,
+                    id="change-email-password-field",
+                )
             yield Checkbox(
                 "Also use as contact email", id="change-email-contact", classes="form-extra"
             )

@@ -126,6 +126,11 @@ class ChangePasswordScreen(FormScreen):
         self.app.notify(PASSWORD_CHANGED, title="Password changed", markup=False)
         self.dismiss()
 
+    def show_failure(self, error: BaseException) -> None:
+        super().show_failure(error)
+        # On a short terminal the status line sits below the fold, under the focused field.
+        self.form_status.scroll_visible()
+
     def handle_failure(self, error: AccountDeskError) -> bool:
         if is_wrong_current_password(error):
             field = self._field("change-current-password-field")
