@@ -23,7 +23,13 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
-from accountdesk.api import CustomerApiClient, UnauthorizedError
+from accountdesk.api import (
+    BadRequestError,
+    CustomerApiClient,
+    FieldError,
+    InvalidTokenError,
+    UnauthorizedError,
+)
 from accountdesk.api.sandbox_extras import DELETION_REQUEST, EMAIL_CHANGE_REQUEST
 from accountdesk.session import FileTokenStore
 from accountdesk.tui.app import AccountDeskApp
@@ -40,6 +46,7 @@ from accountdesk.tui.screens.change_password import (
     PASSWORD_CHANGED,
     WRONG_CURRENT_PASSWORD,
     ChangePasswordScreen,
+    is_wrong_current_password,
 )
 from accountdesk.tui.screens.delete_account import (
     EMAIL_MISMATCH,
@@ -103,18 +110,21 @@ async def open_flow(pilot: Pilot[Any], key: str, screen_type: type[object]) -> A
 
 
 async def test_password_change_by_keyboard_signs_out_other_sessions(
-    make_app: MakeApp, fresh_tenant: Any, monkeypatch: pytest.MonkeyPatch
+    make_app: MakeApp, fresh_tenant: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     email = unique_email()
     await create_active_customer(fresh_tenant, email)
-    app = make_app(environment_for(fresh_tenant))
+    store_path = tmp_path / "sessions.json"
+    app = make_app(environment_for(fresh_tenant), token_store=FileTokenStore(store_path))
     said = record_notifications(app, monkeypatch)
     async with (
         app.run_test(size=SIZE) as pilot,
         CustomerApiClient(fresh_tenant.base_url, fresh_tenant.tenant, fresh_tenant.client_id) as c,
     ):
         other = await c.login((await c.anonymous_login()).access_token, email, CUSTOMER_PASSWORD)
-        await log_in(pilot, app, email, CUSTOMER_PASSWORD)
+        await wait_ready(pilot, app)
+        await app.session.login(email, CUSTOMER_PASSWORD, remember=True)
+        await wait_mode(pilot, app, "account")
         screen = await open_flow(pilot, "p", ChangePasswordScreen)
         inputs = list(screen.query(PasswordInput))
 
@@ -144,6 +154,26 @@ async def test_password_change_by_keyboard_signs_out_other_sessions(
 
     assert not await can_log_in(fresh_tenant, email, CUSTOMER_PASSWORD)
     assert await can_log_in(fresh_tenant, email, NEW_PASSWORD)
+    # This session was kept, so "remember me" still resumes it after a restart.
+    restarted = make_app(environment_for(fresh_tenant), token_store=FileTokenStore(store_path))
+    async with restarted.run_test(size=SIZE) as pilot:
+        await wait_mode(pilot, restarted, "account")
+        assert restarted.customer_email == email
+
+
+def test_both_answers_for_a_wrong_current_password_are_recognised() -> None:
+    # The sandbox answers 400 with the field; Emporix may answer 401 invalid_credentials.
+    def refused(field: str) -> BadRequestError:
+        return BadRequestError(
+            "Invalid data.", status=400, details=[FieldError(field, "invalid_value", "No.")]
+        )
+
+    assert is_wrong_current_password(refused("currentPassword"))
+    assert is_wrong_current_password(
+        UnauthorizedError("Wrong.", status=401, type="invalid_credentials")
+    )
+    assert not is_wrong_current_password(refused("newPassword"))
+    assert not is_wrong_current_password(InvalidTokenError("Expired.", status=401))
 
 
 async def test_wrong_current_password_is_shown_next_to_it_and_input_kept(
@@ -352,6 +382,28 @@ async def test_deletion_needs_the_typed_email_and_the_emailed_code(
         assert not bodies_naming(app, email, "Augusta")
 
     assert not await can_log_in(fresh_tenant, email, CUSTOMER_PASSWORD)
+
+
+async def test_delete_dialog_is_cancelled_by_escape_and_deletes_nothing(
+    make_app: MakeApp, fresh_tenant: Any
+) -> None:
+    email = unique_email()
+    await create_active_customer(fresh_tenant, email)
+    app = make_app(environment_for(fresh_tenant))
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, app, email, CUSTOMER_PASSWORD)
+        await open_flow(pilot, "d", DeleteAccountScreen)
+        await type_text(pilot, email)
+        # Tab reaches the button once the address matches; escape still closes from anywhere.
+        await pilot.press("tab")
+        assert focused_id(app) == "delete-submit"
+        await pilot.press("tab")
+        assert focused_id(app) == "delete-cancel"
+        await pilot.press("shift+tab", "shift+tab", "escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, AccountScreen), what="overview")
+        assert app.customer_email == email
+    assert not await has_mail(fresh_tenant, email, DELETION_REQUEST)
+    assert await can_log_in(fresh_tenant, email, CUSTOMER_PASSWORD)
 
 
 async def has_mail(target: Any, email: str, event: str) -> bool:
