@@ -442,3 +442,12 @@ async def test_deletion_confirmed_in_the_mailbox_leaves_no_stale_screens(
             if isinstance(screen, MailboxScreen | DeleteAccountScreen)
         ]
         assert not bodies_naming(app, email)
+
+        # Opened again, the mailbox lists the mails but offers no deletion to continue.
+        mailbox = await open_flow(pilot, "f3", MailboxScreen)
+        await wait_until(pilot, lambda: bool(mailbox.messages), what="the mails")
+        request = next(m for m in mailbox.messages if m.event == DELETION_REQUEST)
+        mailbox.show_message(request)
+        await pilot.pause()
+        assert not mailbox.query_one("#mailbox-continue", Button).display
+        assert mailbox.check_action("continue_flow", ()) is False
