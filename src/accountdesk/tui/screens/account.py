@@ -46,6 +46,15 @@ def format_address(address: Address) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def email_text(login_email: str | None, contact_email: str | None) -> str:
+    """The address the customer logs in with, and where mail goes when that differs."""
+    if login_email is None or contact_email is None:
+        return login_email or contact_email or "(no email on file)"
+    if login_email.casefold() == contact_email.casefold():
+        return login_email
+    return f"{login_email} (contact email: {contact_email})"
+
+
 class AccountScreen(AccountDeskScreen):
     """Name, email, customer number and default address from GET /me?expand=addresses."""
 
@@ -101,6 +110,7 @@ class AccountScreen(AccountDeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self._shown_once = False
+        self._customer: Customer | None = None
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="account-body"), Vertical(id="account-card") as card:
@@ -116,6 +126,8 @@ class AccountScreen(AccountDeskScreen):
             yield Static("", id="account-error", markup=False)
 
     def on_mount(self) -> None:
+        # A confirmed email change (maybe from the mailbox) changes the login email shown.
+        self.watch(self.app, "customer_email", self._show_email, init=False)
         self.load_profile()
 
     def action_refresh_profile(self) -> None:
@@ -154,11 +166,17 @@ class AccountScreen(AccountDeskScreen):
         self.show_customer(customer)
 
     def show_customer(self, customer: Customer) -> None:
-        email = customer.contact_email or services_of(self).customer_email or "(no email on file)"
+        self._customer = customer
         address = default_address_of(customer)
         self.query_one("#account-name", Static).update(full_name(customer))
-        self.query_one("#account-email", Static).update(email)
+        self._show_email()
         self.query_one("#account-number", Static).update(customer.customer_number or "—")
         self.query_one("#account-address", Static).update(
             format_address(address) if address is not None else "No default address yet."
         )
+
+    def _show_email(self, _changed: object = None) -> None:
+        if self._customer is not None:
+            self.query_one("#account-email", Static).update(
+                email_text(services_of(self).customer_email, self._customer.contact_email)
+            )
