@@ -12,6 +12,7 @@ import pytest
 from sandbox_harness import Harness
 
 from accountdesk.sandbox import create_app
+from accountdesk.sandbox.settings import SandboxSettings
 
 SHOP = "http://localhost:3000"
 
@@ -130,3 +131,31 @@ async def test_a_tenant_lists_its_own_origins() -> None:
     assert listed.headers["access-control-allow-origin"] == "https://shop.example"
     assert "access-control-allow-origin" not in loopback.headers  # the list replaces the default
     assert bad.status_code == 400
+
+
+async def test_put_is_refused_unless_the_sandbox_option_accepts_it_as_patch() -> None:
+    for put_as_patch, expected in ((False, 405), (True, 200)):
+        settings = SandboxSettings(put_as_patch=put_as_patch)
+        transport = httpx.ASGITransport(app=create_app(":memory:", settings=settings))
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+            api = Harness(client, "demo", "demo-storefront")
+            token = str(
+                (await api.login("demo@example.com", "Demo-Password-42")).json()["access_token"]
+            )
+            profile = await api.call("PUT", "/me", token, json={"middleName": "Byron"})
+            assert profile.status_code == expected, profile.text
+            address_id = (
+                await api.call(
+                    "POST", "/me/addresses", token, json={"contactName": "A", "country": "DE"}
+                )
+            ).json()["id"]
+            address = await api.call(
+                "PUT", f"/me/addresses/{address_id}", token, json={"city": "Berlin"}
+            )
+            assert address.status_code == expected, address.text
+            if put_as_patch:
+                me = (await api.call("GET", "/me", token)).json()
+                assert me["middleName"] == "Byron"
+                assert (await api.call("GET", f"/me/addresses/{address_id}", token)).json()[
+                    "city"
+                ] == "Berlin"

@@ -93,8 +93,28 @@ def create_app(
         routes_idp,
     ):
         app.include_router(module.router)
+    if settings.put_as_patch:
+        _accept_put_as_patch(app)
     _drop_validation_error_docs(app)
     return app
+
+
+def _accept_put_as_patch(app: FastAPI) -> None:
+    """PUT as an alias of PATCH (application/json) on the profile and on one address."""
+    app.add_api_route(
+        "/customer/{tenant}/me",
+        routes_profile.patch_me,
+        methods=["PUT"],
+        operation_id="PUT-customer-update-customer-sandbox-alias",
+        tags=["Sandbox option: PUT as PATCH"],
+    )
+    app.add_api_route(
+        "/customer/{tenant}/me/addresses/{addressId}",
+        routes_addresses.patch_address,
+        methods=["PUT"],
+        operation_id="PUT-customer-update-customer-address-sandbox-alias",
+        tags=["Sandbox option: PUT as PATCH"],
+    )
 
 
 def _drop_validation_error_docs(app: FastAPI) -> None:

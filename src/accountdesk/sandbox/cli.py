@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed-demo", action="store_true", help=f"create the demo customer {DEMO_EMAIL}"
     )
     serve_command.add_argument(
+        "--put-as-patch",
+        action="store_true",
+        help="accept PUT /me and PUT /me/addresses/{id} as PATCH (for storefronts that send PUT)",
+    )
+    serve_command.add_argument(
         "--parent-pid", type=int, default=None, help="exit when this process is gone"
     )
     seed_command = commands.add_parser("seed", help="create the demo customer and exit")
@@ -99,7 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     tenants = dict(args.tenant)
     serving_elsewhere = args.command == "serve" and not is_loopback(args.host)
     allowed = [args.host, *args.allow_host] if args.command == "serve" else []
-    settings = SandboxSettings(allowed_hosts=tuple(allowed))
+    settings = SandboxSettings(
+        allowed_hosts=tuple(allowed),
+        put_as_patch=args.command == "serve" and args.put_as_patch,
+    )
     try:
         app = create_app(
             args.db,
