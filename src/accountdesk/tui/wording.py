@@ -43,6 +43,10 @@ _BY_CODE = {
 _STORE_NOTICES = {
     StoreNotice.KIOSK: 'Kiosk mode: "Remember me" is off and nothing is saved.',
     StoreNotice.MEMORY_CONFIGURED: '"Remember me" is off because token_store is set to "memory".',
+    StoreNotice.KEYRING_UNRESPONSIVE: (
+        '"Remember me" is off: the OS keyring did not answer (it may be locked). Unlock it and '
+        'reconnect, or set token_store = "file" in config.toml.'
+    ),
     StoreNotice.NO_KEYRING: (
         '"Remember me" is unavailable because no OS keyring was found. To remember sessions in '
         'a private file instead, set token_store = "file" in config.toml or '
