@@ -127,3 +127,21 @@ def test_nesting_depth_ignores_brackets_in_strings() -> None:
     assert nesting_depth(b'{"a": "[[[[{{{{", "b": [1, {"c": 2}]}', 10) == 3
     assert nesting_depth(b'["\\"[[["]', 10) == 1
     assert nesting_depth(b"[" * 1000, 5) == 6  # stops as soon as the limit is passed
+
+
+async def test_control_characters_in_free_text_are_refused_by_field(api: Harness) -> None:
+    access = await api.customer()
+    response = await api.call(
+        "PATCH",
+        "/me",
+        access,
+        json={"contactPhone": "+49\t30 1234", "lastName": "\x1b[31mRed", "firstName": "Ada"},
+    )
+    body = assert_refused(response, 400)
+    assert {detail["field"] for detail in body["details"]} == {"contactPhone", "lastName"}
+    address = await api.call(
+        "POST", "/me/addresses", access, json={**ADDRESS, "city": "Berlin\nMitte"}
+    )
+    assert [d["field"] for d in assert_refused(address, 400)["details"]] == ["city"]
+    fine = await api.call("PATCH", "/me", access, json={"lastName": "Łukasiewicz 🙂 عربي"})
+    assert fine.status_code == 200, fine.text
