@@ -278,3 +278,21 @@ def postal_text(address: Address) -> str:
         address.country,
     )
     return "\n".join(line for line in plain if line)
+
+
+# Tags travel comma-joined in a query parameter, so a comma cannot be part of one; the
+# length is the sandbox's limit (a server with another one answers with a 400).
+MAX_TAG_LENGTH = 64
+WELL_KNOWN_TAGS = ("BILLING", "SHIPPING")
+
+
+def tag_problem(tag: str) -> str | None:
+    """A custom address tag: any text without commas, up to `MAX_TAG_LENGTH` characters."""
+    cleaned = tag.strip()
+    if not cleaned:
+        return "Type the tag first."
+    if "," in cleaned:
+        return "A tag cannot contain a comma; add one tag at a time."
+    if len(cleaned) > MAX_TAG_LENGTH:
+        return f"Use at most {MAX_TAG_LENGTH} characters ({len(cleaned)} now)."
+    return None
