@@ -43,8 +43,8 @@ class AddressFormScreen(FormScreen):
     def __init__(self, address: Address | None = None) -> None:
         super().__init__()
         self.address = address
-        self.heading = "Edit address" if address is not None else "New address"
-        self.sub_title = self.heading
+        # The header says which; no title inside the form, so more fields fit at 80x24.
+        self.sub_title = "Edit address" if address is not None else "New address"
 
     @property
     def fields(self) -> AddressFields:
@@ -52,7 +52,6 @@ class AddressFormScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="address-form", classes="form"):
-            yield Static(self.heading, classes="form-title")
             yield Static(
                 "Fields marked * are required; the country decides which.", classes="form-note"
             )

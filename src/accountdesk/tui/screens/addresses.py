@@ -28,15 +28,17 @@ from accountdesk.tui.wording import describe, plural
 
 DEFAULT_MARK = "✓"
 
+# The default mark first: it is the one column that must show at 80 columns (the detail
+# under the table shows the highlighted address in full).
 _COLUMNS = (
+    ("Default", "default"),
     ("Contact", "contact"),
     ("Street and number", "street"),
     ("ZIP", "zip"),
     ("City", "city"),
-    ("State/region", "state"),
+    ("State", "state"),
     ("Country", "country"),
     ("Tags", "tags"),
-    ("Default", "default"),
 )
 
 # Actions that need a highlighted address.
@@ -46,6 +48,7 @@ _ON_AN_ADDRESS = frozenset({"edit_address", "delete_address", "set_default", "ed
 def table_row(address: Address) -> tuple[str, ...]:
     """The table's cells for one address (country by name, the default marked)."""
     return (
+        DEFAULT_MARK if address.is_default else "",
         address.contact_name or "",
         street_line(address.street, address.street_number, address.country),
         address.zip_code or "",
@@ -53,7 +56,6 @@ def table_row(address: Address) -> tuple[str, ...]:
         address.state or "",
         country_name(address.country) if address.country else "",
         ", ".join(address.tags),
-        DEFAULT_MARK if address.is_default else "",
     )
 
 
@@ -93,7 +95,7 @@ class AddressBookScreen(AccountDeskScreen):
         Binding(
             "s",
             "set_default",
-            "Make default",
+            "Set default",
             tooltip="Make the highlighted address your default address.",
             id="addresses-default",
         ),
@@ -110,6 +112,7 @@ class AddressBookScreen(AccountDeskScreen):
             "Refresh",
             tooltip="Load your addresses from the server again.",
             id="addresses-refresh",
+            show=False,
         ),
         Binding("escape", "back", "Back", tooltip="Back to your account.", id="addresses-back"),
     ]
