@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
@@ -28,7 +29,8 @@ class TagCheckbox(Checkbox):
     """One tag; checked means the address carries it."""
 
     def __init__(self, tag: str, value: bool) -> None:
-        super().__init__(tag, value, classes="address-tag")
+        # Content, not str: a str label would be read as markup.
+        super().__init__(Content(tag), value, classes="address-tag")
         self.tag = tag
 
 

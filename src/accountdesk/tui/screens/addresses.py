@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -45,9 +46,10 @@ _COLUMNS = (
 _ON_AN_ADDRESS = frozenset({"edit_address", "delete_address", "set_default", "edit_tags"})
 
 
-def table_row(address: Address) -> tuple[str, ...]:
-    """The table's cells for one address (country by name, the default marked)."""
-    return (
+def table_row(address: Address) -> tuple[Text, ...]:
+    """The table's cells for one address (country by name, the default marked), as plain
+    text: a string cell would be read as markup, and "[3rd floor]" would vanish."""
+    cells = (
         DEFAULT_MARK if address.is_default else "",
         address.contact_name or "",
         street_line(address.street, address.street_number, address.country),
@@ -57,6 +59,7 @@ def table_row(address: Address) -> tuple[str, ...]:
         country_name(address.country) if address.country else "",
         ", ".join(address.tags),
     )
+    return tuple(Text(cell) for cell in cells)
 
 
 def describe_address(address: Address) -> str:
@@ -129,7 +132,7 @@ class AddressBookScreen(AccountDeskScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="addresses"):
-            table: DataTable[str] = DataTable(id="addresses-table", cursor_type="row")
+            table: DataTable[Text] = DataTable(id="addresses-table", cursor_type="row")
             table.border_title = "Your addresses"
             yield table
             yield Static("", id="addresses-detail", markup=False)
@@ -194,7 +197,8 @@ class AddressBookScreen(AccountDeskScreen):
     async def _refresh(self, keep_id: str | None, keep_row: int) -> None:
         """Read the list again and show it, the cursor on ``keep_id`` or else on row
         ``keep_row`` (the last row if there are fewer now)."""
-        self.table.loading = True
+        # A spinner only while the table is empty: later reloads replace the rows in place.
+        self.table.loading = not self.loaded
         try:
             addresses = await account_of(self).list_addresses()
         except SessionExpiredError:

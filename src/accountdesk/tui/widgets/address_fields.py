@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -128,7 +129,8 @@ class StateChoice(Vertical):
         select = self.choice
         if choices:
             values = {value for _label, value in choices}
-            extra = ((current, current),) if current and current not in values else ()
+            # Rich Text, not str: a stored value is shown as typed, never read as markup.
+            extra = ((Text(current), current),) if current and current not in values else ()
             select.set_options((*extra, *choices))
             select.value = current if current else Select.NULL
         else:
