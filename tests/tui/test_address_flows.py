@@ -485,3 +485,57 @@ async def test_an_address_changed_elsewhere_is_not_overwritten(
         assert form.query_one("#address-city", Input).value == "Potsdam"
         [stored] = await app.account.list_addresses()
         assert stored.city == "Berlin"
+
+
+async def test_the_whole_form_by_keyboard_alone_at_80x24(
+    make_app: MakeApp, fresh_tenant: Any
+) -> None:
+    app = make_app(environment_for(fresh_tenant))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_book(pilot, app, fresh_tenant)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, AddressFormScreen)
+        # The status line and the buttons stay in view while the fields scroll.
+        save = form.query_one("#address-save")
+        assert save.region.bottom <= 23
+        # Enter moves from field to field, empty optional ones included.
+        await pilot.press(*"Grace Hopper", "enter", "enter")
+        await pilot.press(*"Main Street", "enter", *"1", "enter", "enter")
+        await pilot.press(*"20500", "enter", *"Washington", "enter")
+        await pilot.press(*"us", "enter")  # picks the United States...
+        await pilot.press("enter")  # ...and moves on to the state list
+        assert app.focused is form.query_one("#address-state-choice", Select)
+        await pilot.press("enter", *"dis", "enter")  # open, type to search, choose
+        await pilot.pause()
+        assert form.query_one("#address-state-choice", Select).value == "DC"
+        await pilot.press("tab", *"202 456 1111", "enter")  # enter in the last field saves
+        await settle(pilot)
+
+        assert isinstance(app.screen, AddressBookScreen)
+        [stored] = await app.account.list_addresses()
+        assert (stored.street, stored.zip_code, stored.state, stored.country) == (
+            "Main Street",
+            "20500",
+            "DC",
+            "US",
+        )
+        assert stored.contact_phone == "202 456 1111"
+
+
+async def test_an_address_deleted_elsewhere_is_reported_and_the_table_catches_up(
+    make_app: MakeApp, fresh_tenant: Any
+) -> None:
+    app = make_app(environment_for(fresh_tenant))
+    async with app.run_test(size=SIZE) as pilot:
+        book = await open_book(pilot, app, fresh_tenant, BERLIN, WASHINGTON)
+        await app.account.delete_address(book.addresses[0].id or "")  # another session
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert book.query_one("#addresses-status", FormStatus).message == (
+            "That no longer exists on the server; it may have been deleted elsewhere."
+        )
+        assert column(book, "city") == ["Washington"]

@@ -39,10 +39,9 @@ _POSTAL_WORDS = {
 _CITY_WORDS = {"post_town": "Post town", "district": "District", "suburb": "Suburb"}
 _AREA_WORDS = {"do_si": "Province"}
 
-# Names that read with "the" in a sentence ("A ZIP code in the United States …").
-_NAMES_WITH_ARTICLE = frozenset(
-    {"BS", "CF", "CZ", "DO", "GM", "KY", "MH", "MV", "NL", "PH", "SB", "TC", "AE", "GB", "US"}
-)
+# Names that read with "the" in a sentence ("A ZIP code in the United States …"), besides
+# the islands, the unions and the republics (see `_in_country`).
+_NAMES_WITH_ARTICLE = frozenset({"BS", "GM", "MV", "NL", "PH", "VA"})
 
 # Where the house number comes before the street name ("1600 Pennsylvania Avenue"); everywhere
 # else it follows it ("Unter den Linden 1"). Google's data keeps street and number in one line,
@@ -100,7 +99,13 @@ def country_name(code: str) -> str:
 
 def _in_country(code: str) -> str:
     name = country_name(code)
-    return f"the {name}" if code in _NAMES_WITH_ARTICLE else name
+    takes_article = (
+        code in _NAMES_WITH_ARTICLE
+        or name.startswith("United ")
+        or name.endswith("Islands")
+        or ("Republic" in name and "," not in name)  # not "Congo, The Democratic Republic of the"
+    )
+    return f"the {name}" if takes_article else name
 
 
 def _words(kind: str, table: dict[str, str]) -> str:
