@@ -252,6 +252,7 @@ class AddressBookScreen(AccountDeskScreen):
             self.status.show_success(done)
         finally:
             self.busy = False
+            self.refresh_bindings()
         await self._refresh(keep_id, keep_row)
 
     def action_back(self) -> None:
