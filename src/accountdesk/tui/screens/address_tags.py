@@ -68,7 +68,7 @@ class AddressTagsScreen(ModalScreen[TagChanges | None]):
                     yield TagCheckbox(tag, tag in self.current)
             yield FormField(
                 "Another tag",
-                Input(placeholder="e.g. OFFICE, then enter", id="address-tags-new"),
+                Input(placeholder="e.g. OFFICE (enter adds it)", id="address-tags-new"),
                 check=tag_problem,
                 id="address-tags-new-field",
             )
