@@ -10,6 +10,7 @@ from textual.widgets import Label, Static
 
 from accountdesk.api import AccountDeskError, Address, Customer
 from accountdesk.session import SessionExpiredError
+from accountdesk.tui.address_rules import postal_text
 from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.navigation import open_flow
 from accountdesk.tui.screens.base import AccountDeskScreen
@@ -32,18 +33,9 @@ def default_address_of(customer: Customer) -> Address | None:
 
 
 def format_address(address: Address) -> str:
-    """A postal address on a few lines, skipping what is missing."""
-    street = " ".join(part for part in (address.street, address.street_number) if part)
-    city = " ".join(part for part in (address.zip_code, address.city) if part)
-    lines = (
-        address.contact_name,
-        address.company_name,
-        street,
-        address.street_appendix,
-        city,
-        ", ".join(part for part in (address.state, address.country) if part),
-    )
-    return "\n".join(line for line in lines if line)
+    """The postal address on lines, in its country's own order ("10117 BERLIN" in Germany,
+    "WASHINGTON, DC 20374" in the US), as the address book shows it."""
+    return postal_text(address)
 
 
 def email_text(login_email: str | None, contact_email: str | None) -> str:
