@@ -145,8 +145,8 @@ class AccountScreen(AccountDeskScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_flow" and parameters == ("assign-account",):
-            # Hidden, not greyed out, for the many customers who have a password already.
-            return True if self.password_login is False else None
+            # False hides it (None would grey it out): most customers have a password already.
+            return self.password_login is False
         return True
 
     def action_open_flow(self, name: str) -> None:
