@@ -16,6 +16,7 @@ import httpx
 import pytest
 from helpers import (
     CUSTOMER_PASSWORD,
+    advance_sandbox_clock,
     create_active_customer,
     environment_for,
     settle,
@@ -30,6 +31,7 @@ from textual.widgets import Button, Input, Static
 from accountdesk.api import CustomerApiClient, UnauthorizedError
 from accountdesk.session import Environment
 from accountdesk.session.config import SocialLoginSettings
+from accountdesk.session.social import SocialLoginError
 from accountdesk.tui import app as app_module
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens import social_login
@@ -38,6 +40,7 @@ from accountdesk.tui.screens.assign_account import EMAIL_TAKEN, AssignAccountScr
 from accountdesk.tui.screens.login import LoginScreen
 from accountdesk.tui.screens.social_login import NO_BROWSER, SocialLoginScreen
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
+from accountdesk.tui.wording import describe
 
 MakeApp = Callable[..., AccountDeskApp]
 NEW_PASSWORD = "Social-Then-Password-93"
@@ -190,6 +193,68 @@ async def test_a_forged_redirect_is_refused_and_a_new_attempt_works(
         await pilot.press(*email, "enter")
         await wait_mode(pilot, app, "account")
         assert app.customer_email == email
+
+
+async def test_an_unfinished_sign_in_gives_up_and_can_start_again(
+    make_app: MakeApp, fresh_tenant: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(social_login, "SIGN_IN_TIMEOUT", 1.0)
+    app = make_app(environment_for(fresh_tenant))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_social_step(pilot, app)
+        await wait_until(pilot, lambda: screen._attempt is None, what="the deadline")
+        await settle(pilot)
+        assert status_of(app, "social-status") == (
+            "The sign-in did not finish within 1 second. Start it again."
+        )
+        monkeypatch.setattr(social_login, "SIGN_IN_TIMEOUT", 60.0)
+        email = unique_email("late")
+        await pilot.press(*email, "enter")
+        await wait_mode(pilot, app, "account")
+        assert app.customer_email == email
+
+
+async def test_an_expired_social_session_logs_in_again_in_place(
+    make_app: MakeApp, fresh_tenant: Any
+) -> None:
+    email = unique_email("again")
+    app = make_app(environment_for(fresh_tenant))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await log_in_at_the_fake_idp(pilot, app, email)
+        account = app.screen
+        assert isinstance(account, AccountScreen)
+        # Beyond the access token (30 days) and its refresh token (1 day).
+        await advance_sandbox_clock(fresh_tenant.base_url, 2_592_000 + 86_400 + 60)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), what="re-login")
+        await settle(pilot)
+        screen = await open_social_step(pilot, app)
+        # The re-login screen knows who it was: the social step offers that address.
+        assert screen.query_one("#social-email", Input).value == email
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is account, what="back on the account")
+        assert app.current_mode == "account"
+        assert app.customer_email == email
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "sentence"),
+    [
+        ("social_timeout", {"seconds": "300"}, "did not finish within 5 minutes"),
+        ("social_timeout", {"seconds": "45"}, "did not finish within 45 seconds"),
+        ("social_state_mismatch", {}, "does not belong to this sign-in"),
+        ("social_refused", {"reason": "access_denied"}, "cancelled at the identity provider"),
+        ("social_bad_redirect", {}, "without a sign-in code"),
+        ("social_listener_failed", {"port": "8765"}, "port 8765 on this computer is taken"),
+        ("social_not_configured", {"environment": "prod"}, "[environments.prod.social_login]"),
+    ],
+)
+def test_every_social_failure_has_its_words(
+    code: str, params: dict[str, str], sentence: str
+) -> None:
+    words = describe(SocialLoginError("English for logs.", code=code, params=params))
+    assert sentence in words
+    assert "English for logs" not in words
 
 
 async def test_escape_cancels_and_stops_listening(make_app: MakeApp, fresh_tenant: Any) -> None:

@@ -136,7 +136,9 @@ class SocialLoginScreen(FormScreen):
                         self._progress("Opening the sign-in page in your browser…")
                         opened = await asyncio.to_thread(open_in_browser, attempt.authorize_url)
                         self._progress(BROWSER_OPENED if opened else NO_BROWSER)
-                    await account_of(self).finish_social_login(attempt, remember=self.remember)
+                    await account_of(self).finish_social_login(
+                        attempt, seconds=SIGN_IN_TIMEOUT, remember=self.remember
+                    )
                 finally:
                     if self._attempt is attempt:
                         self._attempt = None
