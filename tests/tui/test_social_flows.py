@@ -34,9 +34,14 @@ from accountdesk.session.config import SocialLoginSettings
 from accountdesk.session.social import SocialLoginError
 from accountdesk.tui import app as app_module
 from accountdesk.tui.app import AccountDeskApp
+from accountdesk.tui.navigation import open_flow
 from accountdesk.tui.screens import social_login
 from accountdesk.tui.screens.account import AccountScreen
-from accountdesk.tui.screens.assign_account import EMAIL_TAKEN, AssignAccountScreen
+from accountdesk.tui.screens.assign_account import (
+    ALREADY_HAS_LOGIN,
+    EMAIL_TAKEN,
+    AssignAccountScreen,
+)
 from accountdesk.tui.screens.login import LoginScreen
 from accountdesk.tui.screens.social_login import NO_BROWSER, SocialLoginScreen
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
@@ -168,6 +173,19 @@ async def test_a_password_customer_is_not_offered_a_second_login(
         await pilot.press("l")
         await settle(pilot)
         assert app.screen is account
+        # Opened anyway, by its flow name: the server refuses a second password login, and
+        # the screen says so.
+        open_flow(app, "assign-account")
+        await wait_until(pilot, lambda: isinstance(app.screen, AssignAccountScreen))
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#assign-email", Input).value = unique_email("second")
+        screen.query_one("#assign-password", Input).value = NEW_PASSWORD
+        screen.query_one("#assign-password-again", Input).value = NEW_PASSWORD
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert status_of(app, "assign-status") == ALREADY_HAS_LOGIN
+        assert app.screen is screen
 
 
 async def test_a_forged_redirect_is_refused_and_a_new_attempt_works(
