@@ -47,6 +47,15 @@ def email_text(login_email: str | None, contact_email: str | None) -> str:
     return f"{login_email} (contact email: {contact_email})"
 
 
+def has_password_login(customer: Customer) -> bool | None:
+    """Whether the profile can log in with email and password: one of its ``accounts`` has
+    no ``providerId`` (the others are identity-provider logins). None when the server listed
+    no accounts at all, so nothing is offered on a guess."""
+    if not customer.accounts:
+        return None
+    return any(login.provider_id is None for login in customer.accounts)
+
+
 class AccountScreen(AccountDeskScreen):
     """Name, email, customer number and default address from GET /me?expand=addresses."""
 
@@ -89,6 +98,13 @@ class AccountScreen(AccountDeskScreen):
             id="account-delete",
         ),
         Binding(
+            "l",
+            "open_flow('assign-account')",
+            "Add password login",
+            tooltip="Log in with an email and password too, not only through Auth0.",
+            id="account-assign-password",
+        ),
+        Binding(
             "r",
             "refresh_profile",
             "Refresh",
@@ -98,6 +114,8 @@ class AccountScreen(AccountDeskScreen):
     ]
 
     card = getters.query_one("#account-card", Vertical)
+    # From the last profile loaded: the "Add password login" key is offered only without one.
+    password_login: bool | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -124,6 +142,12 @@ class AccountScreen(AccountDeskScreen):
 
     def action_refresh_profile(self) -> None:
         self.load_profile()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_flow" and parameters == ("assign-account",):
+            # False hides it (None would grey it out): most customers have a password already.
+            return self.password_login is False
+        return True
 
     def action_open_flow(self, name: str) -> None:
         open_flow(self.app, name)
@@ -155,6 +179,8 @@ class AccountScreen(AccountDeskScreen):
         finally:
             self.card.loading = False
         error.update("")
+        self.password_login = has_password_login(customer)
+        self.refresh_bindings()
         self.show_customer(customer)
 
     def show_customer(self, customer: Customer) -> None:
