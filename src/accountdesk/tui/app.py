@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import PurePath
 from typing import ClassVar
 
@@ -352,6 +353,7 @@ class AccountDeskApp(App[int]):
             else:
                 await self._show_fresh_mode(AUTH_MODE)
                 if event.reason is LogoutReason.DELETED:
+                    self.forget_api_log_bodies()
                     self.notify("Your account was deleted.", title="Goodbye")
                 else:
                     self.notify("You are logged out.")
@@ -428,6 +430,20 @@ class AccountDeskApp(App[int]):
         for screen in self.screen_stack:
             for panel in screen.query(ApiLogPanel):
                 panel.clear()
+
+    def forget_api_log_bodies(self) -> None:
+        """Blank every request and response body logged so far (method, path, status stay).
+
+        After an account deletion nothing of that customer may stay on this device. The log
+        cannot tell whose data an anonymous call carried (sign-up, login, reset), so every
+        body goes. A new list, like `action_clear_api_log`: panels rebuild from it.
+        """
+        self._api_log = [
+            replace(event, request_body=None, response_body=None) for event in self._api_log
+        ]
+        for screen in self.screen_stack:
+            for panel in screen.query(ApiLogPanel):
+                panel.sync()
 
     def action_toggle_dark(self) -> None:
         partner = _THEME_PARTNERS.get(self.theme)

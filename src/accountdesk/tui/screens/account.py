@@ -11,6 +11,7 @@ from textual.widgets import Label, Static
 
 from accountdesk.api import AccountDeskError, Address, Customer
 from accountdesk.session import SessionExpiredError
+from accountdesk.tui.address_rules import postal_text
 from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.navigation import open_flow
 from accountdesk.tui.screens.base import AccountDeskScreen
@@ -34,18 +35,18 @@ def default_address_of(customer: Customer) -> Address | None:
 
 
 def format_address(address: Address) -> str:
-    """A postal address on a few lines, skipping what is missing."""
-    street = " ".join(part for part in (address.street, address.street_number) if part)
-    city = " ".join(part for part in (address.zip_code, address.city) if part)
-    lines = (
-        address.contact_name,
-        address.company_name,
-        street,
-        address.street_appendix,
-        city,
-        ", ".join(part for part in (address.state, address.country) if part),
-    )
-    return "\n".join(line for line in lines if line)
+    """The postal address on lines, in its country's own order ("10117 BERLIN" in Germany,
+    "WASHINGTON, DC 20374" in the US), as the address book shows it."""
+    return postal_text(address)
+
+
+def has_password_login(customer: Customer) -> bool | None:
+    """Whether the profile can log in with email and password: one of its ``accounts`` has
+    no ``providerId`` (the others are identity-provider logins). None when the server listed
+    no accounts at all, so nothing is offered on a guess."""
+    if not customer.accounts:
+        return None
+    return any(login.provider_id is None for login in customer.accounts)
 
 
 class AccountScreen(AccountDeskScreen):
@@ -91,6 +92,13 @@ class AccountScreen(AccountDeskScreen):
             id="account-delete",
         ),
         Binding(
+            "l",
+            "open_flow('assign-account')",
+            "Add password login",
+            tooltip="Log in with an email and password too, not only through Auth0.",
+            id="account-assign-password",
+        ),
+        Binding(
             "r",
             "refresh_profile",
             "Refresh",
@@ -100,10 +108,13 @@ class AccountScreen(AccountDeskScreen):
     ]
 
     card = getters.query_one("#account-card", Vertical)
+    # From the last profile loaded: the "Add password login" key is offered only without one.
+    password_login: bool | None = None
 
     def __init__(self) -> None:
         super().__init__()
         self._shown_once = False
+        self._customer: Customer | None = None
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="account-body"), Vertical(id="account-card") as card:
@@ -126,14 +137,23 @@ class AccountScreen(AccountDeskScreen):
                 "Addresses", id="account-addresses-title", classes="account-section -later"
             )
             yield Static("…", id="account-address", classes="account-address")
+            yield Static("", id="account-other-addresses", classes="account-address")
             yield Static(_ACTIONS, id="account-actions", markup=False)
             yield Static("", id="account-error", markup=False)
 
     def on_mount(self) -> None:
+        # A confirmed email change (maybe from the mailbox) changes the login email shown.
+        self.watch(self.app, "customer_email", self._show_email, init=False)
         self.load_profile()
 
     def action_refresh_profile(self) -> None:
         self.load_profile()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_flow" and parameters == ("assign-account",):
+            # False hides it (None would grey it out): most customers have a password already.
+            return self.password_login is False
+        return True
 
     def action_open_flow(self, name: str) -> None:
         open_flow(self.app, name)
@@ -165,15 +185,14 @@ class AccountScreen(AccountDeskScreen):
         finally:
             self.card.loading = False
         error.update("")
+        self.password_login = has_password_login(customer)
+        self.refresh_bindings()
         self.show_customer(customer)
 
     def show_customer(self, customer: Customer) -> None:
-        login_email = services_of(self).customer_email or next(
-            (account.id for account in customer.accounts if account.id), None
-        )
+        self._customer = customer
         shown = {
             "account-name": full_name(customer),
-            "account-email": login_email or "(no login email)",
             "account-contact-email": customer.contact_email,
             "account-phone": customer.contact_phone,
             "account-company": customer.company,
@@ -184,26 +203,51 @@ class AccountScreen(AccountDeskScreen):
         }
         for widget_id, value in shown.items():
             self.query_one(f"#{widget_id}", Static).update(value or "—")
+        self._show_email()
+        self._show_b2b(customer)
+        self._show_addresses(customer)
+
+    def _show_email(self, _changed: object = None) -> None:
+        """The login email: the session's (it follows a confirmed email change)."""
+        if self._customer is None:
+            return
+        login = services_of(self).customer_email or next(
+            (login.id for login in self._customer.accounts if login.id), None
+        )
+        self.query_one("#account-email", Static).update(login or "(no login email)")
+
+    def _show_b2b(self, customer: Customer) -> None:
         b2b = customer.b2b
-        has_b2b = b2b is not None and bool(b2b.company_registration_id or b2b.legal_entities)
-        self.query_one("#account-b2b").display = has_b2b
-        if b2b is not None:
-            entities = [entity.name or entity.id or "?" for entity in b2b.legal_entities]
-            self.query_one("#account-registration", Static).update(
-                b2b.company_registration_id or "—"
-            )
-            self.query_one("#account-legal-entities", Static).update(
-                ", ".join(entities) or "none assigned"
-            )
+        block = self.query_one("#account-b2b")
+        block.display = b2b is not None and bool(b2b.company_registration_id or b2b.legal_entities)
+        if b2b is None:
+            return
+        entities = [entity.name or entity.id or "?" for entity in b2b.legal_entities]
+        self.query_one("#account-registration", Static).update(b2b.company_registration_id or "—")
+        self.query_one("#account-legal-entities", Static).update(
+            ", ".join(entities) or "none assigned"
+        )
+
+    def _show_addresses(self, customer: Customer) -> None:
+        default = default_address_of(customer)
         addresses = all_addresses_of(customer)
         self.query_one("#account-addresses-title", Static).update(
             "Addresses: " + plural(len(addresses), "{n} address", "{n} addresses")
         )
-        self.query_one("#account-address", Static).update(
-            address_list(addresses, default_address_of(customer))
-            if addresses
-            else Text("No addresses yet. Press a to add one.", style="italic")
+        others = [address for address in addresses if not is_default(address, default)]
+        first: Text | str
+        if default is not None:
+            first = address_entry(default, default=True)
+        elif addresses:
+            first = "No default address yet."
+        else:
+            first = "No addresses yet. Press a to add one."
+        self.query_one("#account-address", Static).update(first)
+        other_list = self.query_one("#account-other-addresses", Static)
+        other_list.update(
+            Text("\n\n").join(address_entry(address, default=False) for address in others)
         )
+        other_list.display = bool(others)
 
 
 _PROFILE_ROWS = (
@@ -244,21 +288,16 @@ def is_default(address: Address, default: Address | None) -> bool:
     )
 
 
-def address_list(addresses: list[Address], default: Address | None) -> Text:
-    """Each address on one line, under a line with its marks: DEFAULT, then its tags."""
+def address_entry(address: Address, *, default: bool) -> Text:
+    """A line of marks (DEFAULT, then the tags) over the address on one line."""
     text = Text()
-    for index, address in enumerate(addresses):
-        if index:
-            text.append("\n\n")
-        marks = []
-        if is_default(address, default):
-            marks.append(("DEFAULT", "bold reverse"))
-        marks.extend((tag, "bold") for tag in address.tags)
-        for label, style in marks:
-            text.append(f" {label} ", style=style)
-            text.append(" ")
-        if not marks:
-            text.append("no tags", style="dim")
-        text.append("\n")
-        text.append(format_address(address).replace("\n", ", "))
+    marks = [("DEFAULT", "bold reverse")] if default else []
+    marks.extend((tag, "bold") for tag in address.tags)
+    for label, style in marks:
+        text.append(f" {label} ", style=style)
+        text.append(" ")
+    if not marks:
+        text.append("no tags", style="dim")
+    text.append("\n")
+    text.append(", ".join(line for line in format_address(address).splitlines() if line))
     return text
