@@ -155,9 +155,13 @@ class AccountService:
         """Save profile changes; returns the profile as stored now.
 
         With ``patch.metadata.version`` set, raises `VersionConflictError` when the profile was
-        changed elsewhere since that version was read.
+        changed elsewhere since that version was read. A field set to None is removed
+        (sent as a JSON merge patch, the only PATCH in which null means "remove").
         """
-        await self._session.with_customer(lambda access: self._client.update_profile(access, patch))
+        merge = patch.clears_fields
+        await self._session.with_customer(
+            lambda access: self._client.update_profile(access, patch, merge_patch=merge)
+        )
         return await self.load_profile()
 
     # -- address book --------------------------------------------------------------------------

@@ -5,12 +5,11 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Static
 
 from accountdesk.api import (
     AccountDeskError,
-    CustomerDetails,
     CustomerSignup,
     EmailTakenError,
 )
@@ -20,28 +19,12 @@ from accountdesk.tui.validation import email_problem, normalized_email
 from accountdesk.tui.widgets.address_fields import AddressFields, AddressParts, address_field_paths
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.widgets.new_password import NewPasswordFields
+from accountdesk.tui.widgets.personal_fields import (
+    SIGNUP_PARTS,
+    PersonalFields,
+    personal_field_paths,
+)
 from accountdesk.tui.wording import plural
-
-_TITLES = (("Mr", "MR"), ("Ms", "MS"), ("Mrs", "MRS"), ("Dr", "DR"))
-# ISO 639-1 language and ISO 4217 currency codes, as the API stores them.
-_LANGUAGES = (
-    ("English (en)", "en"),
-    ("German (de)", "de"),
-    ("French (fr)", "fr"),
-    ("Spanish (es)", "es"),
-    ("Italian (it)", "it"),
-    ("Dutch (nl)", "nl"),
-    ("Polish (pl)", "pl"),
-)
-_CURRENCIES = (
-    ("Euro (EUR)", "EUR"),
-    ("US dollar (USD)", "USD"),
-    ("Pound sterling (GBP)", "GBP"),
-    ("Swiss franc (CHF)", "CHF"),
-    ("Polish złoty (PLN)", "PLN"),
-    ("Swedish krona (SEK)", "SEK"),
-    ("Danish krone (DKK)", "DKK"),
-)
 
 _DUPLICATE_EMAIL = (
     "An account with this email already exists. Log in instead, or use "
@@ -52,17 +35,14 @@ _DUPLICATE_EMAIL = (
 _ADDRESS_PARTS = AddressParts(company=False, appendix=False, phone=False)
 
 # Server field paths (JSON paths of the signup body) -> the form field showing their errors.
+# preferredLanguage / preferredCurrency come from fixed lists; a complaint about them goes to
+# the form-level message.
 _FIELD_FOR_PATH = {
     "email": "signup-email-field",
     "signup.email": "signup-email-field",
     "password": "signup-password-field",
     "signup.password": "signup-password-field",
-    "customerDetails.firstName": "signup-first-name-field",
-    "customerDetails.lastName": "signup-last-name-field",
-    "customerDetails.contactPhone": "signup-phone-field",
-    "customerDetails.company": "signup-company-field",
-    # preferredLanguage / preferredCurrency come from fixed lists; a complaint about them goes
-    # to the form-level message.
+    **personal_field_paths("signup", SIGNUP_PARTS, body_prefixes=("customerDetails.",)),
     "customerDetails.contactEmail": "signup-email-field",
     **address_field_paths("signup", "customerAddress.", _ADDRESS_PARTS),
 }
@@ -105,34 +85,7 @@ class SignUpScreen(FormScreen):
             )
             yield NewPasswordFields("signup", user_inputs=self._user_inputs)
             yield Static("About you", classes="form-section")
-            with Vertical(classes="select-field"):
-                yield Label("Title", classes="form-field--label")
-                yield Select(_TITLES, prompt="(none)", id="signup-title")
-            with Horizontal(classes="form-row"):
-                yield FormField(
-                    "First name",
-                    Input(id="signup-first-name"),
-                    required=True,
-                    id="signup-first-name-field",
-                )
-                yield FormField(
-                    "Last name",
-                    Input(id="signup-last-name"),
-                    required=True,
-                    id="signup-last-name-field",
-                )
-            with Horizontal(classes="form-row"):
-                yield FormField(
-                    "Phone", Input(id="signup-phone", type="text"), id="signup-phone-field"
-                )
-                yield FormField("Company", Input(id="signup-company"), id="signup-company-field")
-            with Horizontal(classes="form-row"):
-                with Vertical(classes="select-field"):
-                    yield Label("Preferred language", classes="form-field--label")
-                    yield Select(_LANGUAGES, prompt="(none)", id="signup-language")
-                with Vertical(classes="select-field"):
-                    yield Label("Preferred currency", classes="form-field--label")
-                    yield Select(_CURRENCIES, prompt="(none)", id="signup-currency")
+            yield PersonalFields("signup", SIGNUP_PARTS)
             yield Static("First address (optional)", classes="form-section")
             yield AddressFields(
                 "signup",
@@ -205,14 +158,8 @@ class SignUpScreen(FormScreen):
         self._sign_up(self._signup_body())
 
     def _signup_body(self) -> CustomerSignup:
-        def text(field_id: str) -> str | None:
-            return self._field(field_id).value.strip() or None
-
-        def choice(select_id: str) -> str | None:
-            value = self.query_one(f"#{select_id}", Select).value
-            return value if isinstance(value, str) else None
-
-        first_name, last_name = text("signup-first-name-field"), text("signup-last-name-field")
+        details = self.query_one(PersonalFields).details()
+        first_name, last_name = details.first_name, details.last_name
         address = None
         if not self.address.is_blank():
             address = self.address.to_create(
@@ -221,15 +168,7 @@ class SignUpScreen(FormScreen):
         return CustomerSignup(
             email=normalized_email(self._field("signup-email-field").value),
             password=self._field("signup-password-field").value,
-            customer_details=CustomerDetails(
-                title=choice("signup-title"),
-                first_name=first_name,
-                last_name=last_name,
-                contact_phone=text("signup-phone-field"),
-                company=text("signup-company-field"),
-                preferred_language=choice("signup-language"),
-                preferred_currency=choice("signup-currency"),
-            ),
+            customer_details=details,
             customer_address=address,
         )
 
