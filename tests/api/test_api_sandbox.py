@@ -223,15 +223,15 @@ async def test_validate_refresh_and_logout(desk: SandboxDesk) -> None:
     assert refreshed.session_id == login.session_id
     assert (await desk.api.validate_token(refreshed.access_token)).email == email
 
-    # Refresh tokens rotate: the old one is dead now.
-    with pytest.raises((BadRequestError, UnauthorizedError)):
-        await desk.api.refresh_customer_token(anonymous, login.refresh_token)
-
     await desk.api.logout(refreshed.access_token)
     with pytest.raises(InvalidTokenError):
         await desk.api.validate_token(refreshed.access_token)
     with pytest.raises(InvalidTokenError):
         await desk.api.get_profile(refreshed.access_token)
+
+    # Refresh tokens rotate: the old one is dead, and showing it again is refused.
+    with pytest.raises((BadRequestError, UnauthorizedError)):
+        await desk.api.refresh_customer_token(anonymous, login.refresh_token)
 
 
 async def test_garbage_bearer_is_an_invalid_token(desk: SandboxDesk) -> None:

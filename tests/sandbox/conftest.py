@@ -30,7 +30,7 @@ async def api(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
         client = httpx.AsyncClient(base_url=base_url, timeout=30)
     else:
         transport = httpx.ASGITransport(app=create_app(":memory:", seed_demo=True))
-        client = httpx.AsyncClient(transport=transport, base_url="http://sandbox.test")
+        client = httpx.AsyncClient(transport=transport, base_url="http://localhost")
     async with client:
         tenant, client_id = await new_tenant(client)
         yield Harness(client, tenant, client_id)
@@ -40,5 +40,5 @@ async def api(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
 async def asgi_client() -> AsyncIterator[httpx.AsyncClient]:
     """In-process only: for garbage-input tests that need no second transport."""
     transport = httpx.ASGITransport(app=create_app(":memory:", seed_demo=True))
-    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         yield client

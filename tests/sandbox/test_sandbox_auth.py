@@ -78,6 +78,20 @@ async def test_anonymous_refresh_keeps_the_session(api: Harness) -> None:
     assert fields(neither) == {"refresh_token": "missing_value"}
 
 
+async def test_the_deprecated_anonymous_refresh_refuses_an_expired_token(api: Harness) -> None:
+    first = await api.anonymous()
+    await api.advance(2 * 3600)
+    response = await api.client.get(
+        "/customerlogin/auth/anonymous/refresh",
+        params={
+            "tenant": api.tenant,
+            "client_id": api.client_id,
+            "anonymous_token": first["access_token"],
+        },
+    )
+    assert response.status_code == 401
+
+
 async def test_expired_anonymous_refresh_token_is_refused(api: Harness) -> None:
     first = await api.anonymous()
     await api.advance(86400)
@@ -372,9 +386,6 @@ async def test_refresh_rotates_the_refresh_token(api: Harness) -> None:
     assert new["refresh_token"] != body["refresh_token"]
     assert new["accessToken"] == new["access_token"]
     assert "saas_token" not in new
-    reused = await api.refresh_customer(body["refresh_token"], anonymous)
-    assert reused.status_code == 401
-    assert reused.json()["type"] == "invalid_refresh_token"
     assert (await api.call("GET", "/me", new["access_token"])).status_code == 200
     with_entity = await api.call(
         "GET",
@@ -384,6 +395,21 @@ async def test_refresh_rotates_the_refresh_token(api: Harness) -> None:
     )
     validated = await api.call("GET", "/validateauthtoken", with_entity.json()["access_token"])
     assert validated.json()["legalEntityId"] == "LE-1"
+
+
+async def test_reusing_a_rotated_refresh_token_revokes_the_whole_grant(api: Harness) -> None:
+    """RFC 9700 4.14.2: a rotated-away refresh token coming back means a copy exists; every
+    token of that login dies, the legitimate newest ones included."""
+    body = await api.register(unique_email())
+    anonymous = await api.anonymous_token()
+    new = (await api.refresh_customer(body["refresh_token"], anonymous)).json()
+    assert (await api.call("GET", "/me", new["access_token"])).status_code == 200
+    reused = await api.refresh_customer(body["refresh_token"], anonymous)
+    assert reused.status_code == 401
+    assert reused.json()["type"] == "invalid_refresh_token"
+    assert (await api.call("GET", "/me", new["access_token"])).status_code == 401
+    assert (await api.call("GET", "/me", body["access_token"])).status_code == 401
+    assert (await api.refresh_customer(new["refresh_token"], anonymous)).status_code == 401
 
 
 async def test_refresh_token_expires(api: Harness) -> None:

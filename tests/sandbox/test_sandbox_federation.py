@@ -49,6 +49,36 @@ async def test_social_login_links_an_existing_password_account(api: Harness) -> 
     assert (await api.login(email, PASSWORD)).status_code == 200
 
 
+async def test_an_unconfirmed_sign_up_is_not_linked_so_its_password_cannot_hijack(
+    api: Harness,
+) -> None:
+    """Account pre-hijacking: an attacker signs up the victim's address with a password of
+    their own and never confirms it; the victim later signs in with the identity provider."""
+    victim = unique_email("victim")
+    attacker_password = "Attacker-Chose-This-1"
+    signup = await api.signup(
+        victim,
+        attacker_password,
+        customerAddress={"contactName": "Attacker", "street": "Evil Rd", "country": "DE"},
+    )
+    assert signup.status_code == 201
+    body = await api.social_login(await api.social_code(victim, name="Victim Person"))
+    access = str(body["access_token"])
+    await api.call("POST", "/me/addresses", access, json={"contactName": "Victim", "country": "DE"})
+    profile = (await api.call("GET", "/me", access)).json()
+    assert [account.get("id") for account in profile["accounts"]] == [victim]
+    assert "providerId" in profile["accounts"][0]
+    assert profile["firstName"] == "Victim"
+    addresses = (await api.call("GET", "/me/addresses", access)).json()
+    assert [address["contactName"] for address in addresses] == ["Victim"]
+    # The attacker's password opens nothing, and the old opt-in code activates nothing.
+    attempt = await api.login(victim, attacker_password)
+    assert attempt.status_code == 401
+    opt_in = (await api.latest(victim, "customer.opt-in"))["token"]
+    confirmed = await api.call("GET", f"/signup/optin/{opt_in}", await api.anonymous_token())
+    assert confirmed.status_code == 400
+
+
 async def test_codes_are_single_use_bound_and_short_lived(api: Harness) -> None:
     anonymous = await api.anonymous_token()
     code = await api.social_code(unique_email())

@@ -68,7 +68,7 @@ def _is_error_shape(body: Any) -> bool:
 async def tokens_client() -> Any:
     app = create_app(":memory:", seed_demo=True)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         tenant, client_id = await new_tenant(client)
         harness = Harness(client, tenant, client_id)
         customer = await harness.customer(unique_email(), PASSWORD)

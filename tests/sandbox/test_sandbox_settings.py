@@ -18,7 +18,7 @@ async def test_lifetimes_throttle_and_clock_come_from_settings() -> None:
     )
     app = create_app(":memory:", settings=settings, clock=Clock(lambda: moments[0]))
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         clock = (await client.get("/_sandbox/clock")).json()["now"]
         assert clock == "2027-01-15T08:00:00.000Z"
         demo = Harness(client, "demo", "demo-storefront")
@@ -46,7 +46,7 @@ async def test_lifetimes_throttle_and_clock_come_from_settings() -> None:
 async def test_password_length_is_a_tenant_setting() -> None:
     app = create_app(":memory:", seed_demo=False)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         created = await client.post(
             "/_sandbox/tenants",
             json={

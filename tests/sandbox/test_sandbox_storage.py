@@ -31,7 +31,7 @@ async def test_passwords_and_tokens_are_stored_hashed(tmp_path: Path) -> None:
     database = tmp_path / "hashed.db"
     app = create_app(database, seed_demo=True)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         tenant, client_id = await new_tenant(client)
         api = Harness(client, tenant, client_id)
         email = unique_email()

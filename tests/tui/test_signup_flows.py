@@ -305,8 +305,9 @@ async def test_the_whole_form_by_keyboard_alone(
     app = make_app(environment_for(fresh_tenant))
     async with app.run_test(size=(100, 50)) as pilot:
         await settle(pilot)
-        # email -> password -> (remember me is disabled here) -> Log in -> Create an account
-        await pilot.press("tab", "tab", "tab")
+        # email -> password -> (remember me is disabled here) -> Log in -> Log in with Auth0
+        # -> Create an account
+        await pilot.press("tab", "tab", "tab", "tab")
         assert app.focused is app.screen.query_one("#login-sign-up", Button)
         await pilot.press("enter")
         await pilot.pause()

@@ -6,6 +6,7 @@ decides which token to use, when to refresh, and what to remember.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -71,6 +72,10 @@ _ADDRESS_LIST = TypeAdapter(list[Address])
 
 # Waiting for a TCP connection longer than this rarely helps; a slow answer may be legitimate.
 _MAX_CONNECT_SECONDS = 5.0
+# A customer's profile with every address is a few kilobytes; far more is a broken server.
+DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+# Re-built from the decoded body, so these no longer describe it.
+_BODY_FRAMING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 def _segment(value: str) -> str:
@@ -117,11 +122,13 @@ class CustomerApiClient:
         base_url: the API root, e.g. ``https://api.emporix.io`` or the sandbox's URL.
         tenant: the tenant name (lowercase).
         client_id: the storefront API client id (no secret; used for anonymous tokens).
-        timeout: total seconds per attempt, or an `httpx.Timeout` for full control. Connecting
-            is capped at 5 seconds within that.
+        timeout: total seconds per attempt (connecting, sending and reading the whole answer),
+            or an `httpx.Timeout` for full control (its largest value is then the total).
+            Connecting is capped at 5 seconds within that.
         trace: called once per HTTP attempt with a redacted `TraceEvent`.
         transport: an httpx transport to use instead of the network (tests, custom TLS).
         retry: backoff for safe GETs; ``RetryPolicy(attempts=1)`` disables retries.
+        max_response_bytes: answers larger than this (decoded) are refused as malformed.
 
     Every method raises an `accountdesk.api.errors.ApiError` subclass on failure.
     """
@@ -136,16 +143,21 @@ class CustomerApiClient:
         trace: TraceCallback | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._base_url = base_url.rstrip("/")
+        self._max_response_bytes = max_response_bytes
         self._tenant = tenant
         self._client_id = client_id
         self._trace = trace
         self._retry = retry or RetryPolicy()
         if isinstance(timeout, httpx.Timeout):
             self._timeout = timeout
+            limits = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+            self._deadline = max((limit for limit in limits if limit is not None), default=None)
         else:
             self._timeout = httpx.Timeout(timeout, connect=min(timeout, _MAX_CONNECT_SECONDS))
+            self._deadline = timeout
         origin = httpx.URL(self._base_url)
         # Shown in network error messages; built from host and port only, never userinfo.
         self._server = f"{origin.host}:{origin.port}" if origin.port else origin.host
@@ -605,8 +617,8 @@ class CustomerApiClient:
             )
             started = time.perf_counter()
             try:
-                response = await self._http.send(request)
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                response = await self._receive(request)
+            except (httpx.HTTPError, httpx.InvalidURL, TimeoutError, _TooLarge) as exc:
                 error = self._transport_error(exc)
                 self._emit(request, started, None, error)
                 if not last_attempt and isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
@@ -628,9 +640,50 @@ class CustomerApiClient:
             raise failure
         raise AssertionError("unreachable: the last attempt always returns or raises")
 
+    async def _receive(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` and read the whole answer within the attempt's deadline, refusing
+        answers larger than the limit (httpx's own timeouts apply per read, so a server sending
+        a byte at a time could otherwise hold the call for ever)."""
+        async with asyncio.timeout(self._deadline):
+            response = await self._http.send(request, stream=True)
+            try:
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > self._max_response_bytes:
+                    raise _TooLarge()
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > self._max_response_bytes:
+                        raise _TooLarge()
+                    chunks.append(chunk)
+            finally:
+                await response.aclose()
+        headers = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in _BODY_FRAMING_HEADERS
+        ]
+        return httpx.Response(
+            response.status_code, headers=headers, content=b"".join(chunks), request=request
+        )
+
     def _transport_error(self, exc: Exception) -> ApiError:
         server = self._server
         params = {"server": server}
+        if isinstance(exc, _TooLarge):
+            return MalformedResponseError(
+                f"The answer from {server} is larger than "
+                f"{self._max_response_bytes // (1024 * 1024)} MiB; it was not read.",
+                type="response_too_large",
+                params=params,
+            )
+        if isinstance(exc, TimeoutError):
+            return RequestTimeout(
+                f"{server} did not answer in time. Try again in a moment.",
+                type="timeout",
+                params=params,
+            )
         if isinstance(exc, httpx.DecodingError):
             # An answer arrived, but its compressed or encoded body is broken.
             return MalformedResponseError(
@@ -726,7 +779,7 @@ def _decode_json(response: httpx.Response) -> Any:
         )
     try:
         return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         content_type = response.headers.get("content-type", "")
         if "html" in content_type or body.lstrip()[:1] == b"<":
             message = (
@@ -738,6 +791,10 @@ def _decode_json(response: httpx.Response) -> Any:
                 f"The server's answer is not valid JSON (HTTP {status}); it may have been cut off."
             )
         raise MalformedResponseError(message, status=status, type="malformed_response") from None
+
+
+class _TooLarge(Exception):
+    """The answer is larger than the client's limit."""
 
 
 def _assign_conflict(

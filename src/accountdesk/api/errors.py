@@ -307,7 +307,8 @@ def _parse_details(raw: Any) -> list[FieldError]:
 def _load_json_object(body: bytes) -> Mapping[str, Any] | None:
     try:
         parsed = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: a hostile `[[[…]]]` body nests deeper than Python's parser allows.
         return None
     return parsed if isinstance(parsed, Mapping) else None
 

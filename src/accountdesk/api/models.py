@@ -306,7 +306,8 @@ class _PersonalFields(BaseModel):
 class CustomerDetails(_RequestModel, _PersonalFields):
     """Personal data sent at signup. ``contact_email`` must equal the signup email if given."""
 
-    b2b: B2BCreate | None = None
+    # to_camel would spell it "b2B"; the wire name is "b2b".
+    b2b: B2BCreate | None = Field(default=None, alias="b2b")
     mixins: dict[str, Any] | None = None
 
 
@@ -318,6 +319,25 @@ class CustomerPatch(CustomerDetails):
     """
 
     metadata: Metadata | None = None
+
+    def to_body(self) -> dict[str, Any]:
+        """The JSON body: every field set, by wire name; one set to None is sent as null.
+
+        A null only clears the field when sent as ``application/merge-patch+json`` (see
+        `clears_fields`); plain JSON PATCH ignores nulls.
+        """
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+    @property
+    def clears_fields(self) -> bool:
+        """True when a field is set to None, i.e. the patch removes a stored value."""
+        return _has_null(self.to_body())
+
+
+def _has_null(body: object) -> bool:
+    if isinstance(body, dict):
+        return any(value is None or _has_null(value) for value in body.values())
+    return False
 
 
 class Credentials(_RequestModel):
@@ -348,7 +368,7 @@ class Customer(_PersonalFields, _NumberedCustomer):
     addresses: list[Address] = Field(default_factory=list)
     default_address: Address | None = None
     business_model: str | None = None
-    b2b: B2BInfo | None = None
+    b2b: B2BInfo | None = Field(default=None, alias="b2b")
     mixins: dict[str, Any] | None = None
     metadata: Metadata | None = None
     last_login: datetime | None = None

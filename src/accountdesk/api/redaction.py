@@ -99,11 +99,10 @@ def redact_body(body: str | bytes | None) -> str | None:
     if not text:
         return ""
     try:
-        parsed = json.loads(text)
-    except ValueError:
+        redacted = json.dumps(redact_value(json.loads(text)), ensure_ascii=False)
+    except (ValueError, RecursionError):
+        # Not JSON, cut off, or nested deeper than the parser or the masking can follow.
         redacted = _JSON_STRING_PAIR.sub(_mask_pair, text)
-    else:
-        redacted = json.dumps(redact_value(parsed), ensure_ascii=False)
     if len(redacted) > _MAX_BODY_CHARS:
         return redacted[:_MAX_BODY_CHARS] + f"… ({len(redacted) - _MAX_BODY_CHARS} more characters)"
     return redacted

@@ -1,16 +1,24 @@
-"""The sandbox's own routes, outside the Emporix API: its outbox (the mailbox) and its clock.
+"""The sandbox's own routes, outside the Emporix API: its outbox (the mailbox), its clock and
+its fake identity provider.
 
 The mailbox shows what the emulator "sent"; these calls never go to a real tenant (the probe
-asks loopback hosts only).
+and the identity provider's stand-in browser talk to loopback hosts only).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
+
+from accountdesk.api.errors import (
+    ApiError,
+    MalformedResponseError,
+    NetworkError,
+    error_from_response,
+)
 
 OPT_IN = "customer.opt-in"
 PASSWORD_RESET = "customer.password-reset"  # noqa: S105 - an event name
@@ -79,6 +87,54 @@ async def empty_outbox(base_url: str, tenant: str) -> None:
             response.raise_for_status()
     except httpx.HTTPError as error:
         raise OutboxError(f"Could not empty the sandbox mailbox: {error}") from None
+
+
+def _is_loopback(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in ("localhost", "127.0.0.1", "::1")
+
+
+async def sign_in_at_sandbox_idp(authorize_url: str, email: str) -> None:
+    """Do at the sandbox's fake identity provider what a person and their browser would.
+
+    The provider has no sign-in page: its authorize endpoint takes the email to sign in as and
+    answers the code. The "browser" then follows the redirect to the app's ``redirect_uri``
+    with that code and the request's ``state``, as a real provider's redirect would. Raises
+    `BadRequestError` for an email the provider refuses, `NetworkError` when either end does
+    not answer.
+    """
+    query = dict(parse_qsl(urlsplit(authorize_url).query))
+    redirect_uri = query.get("redirect_uri", "")
+    if not (_is_loopback(authorize_url) and _is_loopback(redirect_uri)):
+        # Only the emulator's provider is driven this way, never a real one.
+        raise ApiError(
+            "The sandbox identity provider and the redirect must be on this machine.",
+            type="not_a_sandbox",
+        )
+    parts = urlsplit(authorize_url)
+    signed_in = urlunsplit(parts._replace(query=urlencode({**query, "email": email})))
+    try:
+        async with httpx.AsyncClient(timeout=10.0) as client:
+            response = await client.get(signed_in)
+            if response.status_code != 200:
+                raise error_from_response(response.status_code, response.headers, response.content)
+            payload = response.json()
+            code = payload.get("code") if isinstance(payload, dict) else None
+            if not isinstance(code, str):
+                raise MalformedResponseError(
+                    "The sandbox identity provider answered without a code.",
+                    type="malformed_response",
+                )
+            redirect = {"code": code, "state": query.get("state", "")}
+            await client.get(redirect_uri, params=redirect)
+    except ApiError:
+        raise
+    except (httpx.HTTPError, ValueError) as error:
+        server = urlsplit(authorize_url).netloc
+        raise NetworkError(
+            f"The sign-in at the sandbox identity provider failed: {type(error).__name__}.",
+            type="network_error",
+            params={"server": server},
+        ) from None
 
 
 async def is_loopback_sandbox(base_url: str) -> bool:

@@ -19,10 +19,14 @@ from accountdesk.sandbox import (
     routes_sandbox,
     routes_signup,
 )
+from accountdesk.sandbox.body_limits import BodyLimits
 from accountdesk.sandbox.clock import Clock
 from accountdesk.sandbox.context import Sandbox, load_secret
+from accountdesk.sandbox.cors import TenantCors
 from accountdesk.sandbox.db import Database
 from accountdesk.sandbox.errors import install_error_handlers
+from accountdesk.sandbox.host_check import SandboxHostCheck
+from accountdesk.sandbox.http_methods import HttpMethods
 from accountdesk.sandbox.seed import ensure_builtin_tenants, seed_demo_customer
 from accountdesk.sandbox.settings import SandboxSettings
 
@@ -62,6 +66,8 @@ def create_app(
         version="1.0.0",
         docs_url="/_sandbox/docs",
         redoc_url=None,
+        # `/me/` is not `/me`: a 404 in the Emporix shape, not a 307 with an empty body.
+        redirect_slashes=False,
     )
     app.state.sandbox = Sandbox(
         db=database,
@@ -71,6 +77,10 @@ def create_app(
         idp_secret=idp_secret,
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimits)
+    app.add_middleware(HttpMethods, routes=app.router.routes)
+    app.add_middleware(TenantCors, db=database, routes=app.router.routes)
+    app.add_middleware(SandboxHostCheck, allowed_hosts=settings.allowed_hosts)
     for module in (
         routes_anonymous,
         routes_signup,
@@ -83,8 +93,28 @@ def create_app(
         routes_idp,
     ):
         app.include_router(module.router)
+    if settings.put_as_patch:
+        _accept_put_as_patch(app)
     _drop_validation_error_docs(app)
     return app
+
+
+def _accept_put_as_patch(app: FastAPI) -> None:
+    """PUT as an alias of PATCH (application/json) on the profile and on one address."""
+    app.add_api_route(
+        "/customer/{tenant}/me",
+        routes_profile.patch_me,
+        methods=["PUT"],
+        operation_id="PUT-customer-update-customer-sandbox-alias",
+        tags=["Sandbox option: PUT as PATCH"],
+    )
+    app.add_api_route(
+        "/customer/{tenant}/me/addresses/{addressId}",
+        routes_addresses.patch_address,
+        methods=["PUT"],
+        operation_id="PUT-customer-update-customer-address-sandbox-alias",
+        tags=["Sandbox option: PUT as PATCH"],
+    )
 
 
 def _drop_validation_error_docs(app: FastAPI) -> None:

@@ -13,8 +13,10 @@ from types import FrameType
 import platformdirs
 
 from accountdesk.sandbox.app import create_app
+from accountdesk.sandbox.host_check import is_loopback
 from accountdesk.sandbox.seed import DEMO_EMAIL
 from accountdesk.sandbox.server import serve
+from accountdesk.sandbox.settings import SandboxSettings
 from accountdesk.sandbox.tenants import TENANT_NAME
 
 
@@ -73,9 +75,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve_command = commands.add_parser("serve", help="run the emulator")
     add_common(serve_command)
     serve_command.add_argument("--host", default="127.0.0.1")
+    serve_command.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name besides loopback and --host that may use /_sandbox/* (repeatable)",
+    )
     serve_command.add_argument("--port", type=_port, default=8765, help="0 picks a free port")
     serve_command.add_argument(
         "--seed-demo", action="store_true", help=f"create the demo customer {DEMO_EMAIL}"
+    )
+    serve_command.add_argument(
+        "--put-as-patch",
+        action="store_true",
+        help="accept PUT /me and PUT /me/addresses/{id} as PATCH (for storefronts that send PUT)",
     )
     serve_command.add_argument(
         "--parent-pid", type=int, default=None, help="exit when this process is gone"
@@ -88,9 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     tenants = dict(args.tenant)
+    serving_elsewhere = args.command == "serve" and not is_loopback(args.host)
+    allowed = [args.host, *args.allow_host] if args.command == "serve" else []
+    settings = SandboxSettings(
+        allowed_hosts=tuple(allowed),
+        put_as_patch=args.command == "serve" and args.put_as_patch,
+    )
     try:
         app = create_app(
-            args.db, seed_demo=args.command == "seed" or args.seed_demo, tenants=tenants
+            args.db,
+            seed_demo=args.command == "seed" or args.seed_demo,
+            tenants=tenants,
+            settings=settings,
         )
     except (OSError, sqlite3.Error) as error:
         print(f"accountdesk sandbox: cannot open the database {args.db}: {error}", file=sys.stderr)
@@ -102,6 +125,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Uvicorn shuts down gracefully on SIGTERM and then re-raises it; turning the re-raised
     # signal into an exception lets a terminated sandbox exit with status 0, like Ctrl-C.
     signal.signal(signal.SIGTERM, _terminated)
+    if serving_elsewhere:
+        print(
+            f"accountdesk sandbox: WARNING: listening on {args.host}, not loopback. Anyone who "
+            "can reach this address can use the sandbox, read its mailbox (with every emailed "
+            "code) and move its clock. Use it only on a network you trust.",
+            file=sys.stderr,
+        )
     try:
         serve(app, host=args.host, port=args.port, parent_pid=args.parent_pid)
     except OSError as error:

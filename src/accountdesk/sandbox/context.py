@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -14,6 +14,7 @@ from accountdesk.sandbox.db import Database
 from accountdesk.sandbox.errors import ApiProblem
 from accountdesk.sandbox.settings import SandboxSettings
 from accountdesk.sandbox.tenants import Tenant, get_tenant
+from accountdesk.sandbox.throttle import PasswordChecks
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Sandbox:
     saas_secret: str
     # Signs the fake identity provider's subject tokens (used by exchangeauthtoken).
     idp_secret: str
+    # Password checks in flight, reserved against the per-address lock.
+    password_checks: PasswordChecks = field(default_factory=PasswordChecks)
 
 
 def load_secret(conn: sqlite3.Connection, key: str) -> str:

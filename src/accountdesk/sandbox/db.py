@@ -10,6 +10,7 @@ The handlers do slow work (argon2) outside the lock, so the lock is held for mil
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -91,6 +92,11 @@ CREATE TABLE IF NOT EXISTS outbox (
     token TEXT,
     created_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS tenant_origins (
+    tenant TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    PRIMARY KEY (tenant, origin)
+);
 CREATE TABLE IF NOT EXISTS login_throttle (
     tenant TEXT NOT NULL,
     email TEXT NOT NULL,
@@ -111,13 +117,28 @@ CREATE TABLE IF NOT EXISTS social_codes (
 """
 
 
+def make_private(path: Path) -> None:
+    """Create ``path`` (and a missing parent directory) readable by this user only.
+
+    The database holds the outbox's raw emailed tokens and the signing secrets. A directory that
+    already exists is the user's choice and stays as it is; the file and SQLite's WAL and
+    shared-memory files (created with the database file's mode) are always 0600.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for companion in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        if companion.exists():
+            companion.chmod(0o600)
+
+
 class Database:
     """The sandbox's SQLite database. Use `transaction()` for every read or write."""
 
     def __init__(self, path: str | Path) -> None:
         location = str(path)
         if location != ":memory:":
-            Path(location).parent.mkdir(parents=True, exist_ok=True)
+            make_private(Path(location))
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, the module adds nothing.
         self._connection = sqlite3.connect(
             location, check_same_thread=False, isolation_level=None, timeout=10.0

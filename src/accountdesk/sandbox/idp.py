@@ -20,6 +20,7 @@ import jwt
 
 from accountdesk.sandbox.customers import (
     CustomerRecord,
+    delete_customer,
     find_by_login_email,
     find_by_provider,
     get_customer,
@@ -29,6 +30,7 @@ from accountdesk.sandbox.customers import (
 from accountdesk.sandbox.errors import ApiProblem, field_error
 from accountdesk.sandbox.secrets_util import random_token, token_hash
 from accountdesk.sandbox.tenants import next_customer_number
+from accountdesk.sandbox.tokens import delete_customer_tokens
 
 ISSUER = "accountdesk-sandbox-idp"
 CODE_LENGTH = 40
@@ -157,16 +159,24 @@ def federated_customer(
     conn: sqlite3.Connection, *, tenant: str, identity: Identity, now: float
 ) -> CustomerRecord:
     """The customer linked to this identity: found by provider id, else by login email (and
-    then linked and activated: the IdP vouches for the address), else created."""
+    then linked: the IdP vouches for the address), else created.
+
+    Only an *activated* account is linked by email. An unconfirmed sign-up proves nothing about
+    who chose its password: an attacker can sign up the victim's address first and wait. Linking
+    it would activate the account with the attacker's password (account pre-hijacking), so the
+    unconfirmed sign-up is discarded, with what it stored, and the identity gets a new account.
+    """
     external_id = provider_id(tenant, identity.email)
     existing = find_by_provider(conn, tenant, external_id)
     if existing is not None:
         return existing
     by_email = find_by_login_email(conn, tenant, identity.email)
+    if by_email is not None and not by_email.active:
+        delete_customer(conn, by_email)
+        delete_customer_tokens(conn, tenant, by_email.id)
+        by_email = None
     if by_email is not None:
-        update_columns(
-            conn, by_email, provider_id=external_id, social_email=identity.email, active=1
-        )
+        update_columns(conn, by_email, provider_id=external_id, social_email=identity.email)
         linked = get_customer(conn, tenant, by_email.id)
         assert linked is not None
         return linked

@@ -18,6 +18,7 @@ from accountdesk.sandbox.addresses import (
     save_address,
 )
 from accountdesk.sandbox.auth import CustomerPrincipal, Principal
+from accountdesk.sandbox.body_limits import MAX_ADDRESSES, check_stored
 from accountdesk.sandbox.context import SandboxDep
 from accountdesk.sandbox.current_customer import load_customer
 from accountdesk.sandbox.errors import ApiProblem, conflict, invalid_field
@@ -63,6 +64,11 @@ def create_address(
         data = new_address_data(problems, body, "")
     with sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)
+        # Counted in the same transaction as the insert: parallel requests cannot overshoot.
+        if len(list_addresses(conn, principal.tenant, customer.id)) >= MAX_ADDRESSES:
+            raise ApiProblem(
+                400, "bad_request", f"A customer has at most {MAX_ADDRESSES} addresses."
+            )
         return {"id": add_address(conn, principal.tenant, customer.id, data)}
 
 
@@ -104,6 +110,7 @@ def patch_address(
             else:
                 data[name] = value
         is_default = address.is_default if body.is_default is None else body.is_default
+        check_stored(data, "address")
         save_address(conn, address, data, is_default)
         return render_address(_find(conn, principal, address_id))
 

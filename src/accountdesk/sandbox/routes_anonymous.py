@@ -109,7 +109,12 @@ def anonymous_refresh(
             )
         if anonymous_token:
             record = find_token(conn, tenant, anonymous_token)
-            if record is None or record.kind != "anonymous" or record.revoked:
+            if (
+                record is None
+                or record.kind != "anonymous"
+                or record.revoked
+                or record.expires_at <= now
+            ):
                 raise _bad_refresh()
             access = issue_access_only(
                 conn, source=record, now=now, lifetime=lifetimes.anonymous_access

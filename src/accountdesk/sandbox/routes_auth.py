@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -36,6 +37,10 @@ router = APIRouter(
 )
 
 
+# RFC 5321's limit on a forward path, less the angle brackets.
+MAX_EMAIL_LENGTH = 254
+
+
 def invalid_credentials() -> ApiProblem:
     """One answer for a wrong password and an unknown email: no account enumeration."""
     return ApiProblem(401, "invalid_credentials", "Invalid email or password.")
@@ -47,30 +52,46 @@ def login(
 ) -> dict[str, Any]:
     with FieldProblems(PasswordAuthenticationIn) as problems:
         require_text(problems, "email", body.email)
+        if len(body.email) > MAX_EMAIL_LENGTH:
+            # Unknown addresses get a throttle row too: it must not hold arbitrary data.
+            problems.invalid(
+                "email", f"An email address has at most {MAX_EMAIL_LENGTH} characters."
+            )
         if len(body.password) < SPEC_PASSWORD_MIN_LENGTH:
             problems.invalid(
                 "password",
                 f"The password must be at least {SPEC_PASSWORD_MIN_LENGTH} characters long.",
             )
     email_key = normalise_email(body.email)
-    with sandbox.db.transaction() as conn:
-        require_tenant(conn, principal.tenant)
-        locked_for = throttle.retry_after(conn, principal.tenant, email_key, sandbox.clock.now())
-        if locked_for is not None:
-            raise throttle.too_many_attempts(locked_for)
-        customer = find_by_login_email(conn, principal.tenant, email_key)
-    # argon2 runs outside the database lock; unknown emails verify against a dummy hash so
-    # both failures take the same time.
-    password_ok = verify_password(
-        None if customer is None else customer.password_hash, body.password
-    )
-    with sandbox.db.transaction() as conn:
-        if customer is None or not password_ok:
-            throttle.record_failure(
-                conn, principal.tenant, email_key, sandbox.clock.now(), sandbox.settings.throttle
+    with ExitStack() as reservation:
+        with sandbox.db.transaction() as conn:
+            require_tenant(conn, principal.tenant)
+            reservation.enter_context(
+                sandbox.password_checks.reserved(
+                    conn,
+                    principal.tenant,
+                    email_key,
+                    sandbox.clock.now(),
+                    sandbox.settings.throttle,
+                )
             )
-        else:
-            throttle.reset(conn, principal.tenant, email_key)
+            customer = find_by_login_email(conn, principal.tenant, email_key)
+        # argon2 runs outside the database lock (the reservation keeps the count); unknown
+        # emails verify against a dummy hash so both failures take the same time.
+        password_ok = verify_password(
+            None if customer is None else customer.password_hash, body.password
+        )
+        with sandbox.db.transaction() as conn:
+            if customer is None or not password_ok:
+                throttle.record_failure(
+                    conn,
+                    principal.tenant,
+                    email_key,
+                    sandbox.clock.now(),
+                    sandbox.settings.throttle,
+                )
+            else:
+                throttle.reset(conn, principal.tenant, email_key)
     if customer is None or not password_ok:
         raise invalid_credentials()
     if not customer.active:
@@ -132,27 +153,35 @@ def refresh_customer_token(
     lifetimes = sandbox.settings.lifetimes
     with sandbox.db.transaction() as conn:
         record = find_token(conn, principal.tenant, refresh_token.strip())
-        if (
+        if record is not None and record.kind == "customer_refresh" and record.revoked:
+            # A rotated-away refresh token came back: someone holds a copy. Revoke the whole
+            # grant (RFC 9700 4.14.2), committed before answering, so the thief's and the
+            # customer's newer tokens die alike and the customer logs in again.
+            revoke_grant(conn, record.grant_id)
+            pair = None
+        elif (
             record is None
             or record.kind != "customer_refresh"
-            or record.revoked
             or record.expires_at <= now
             or record.customer_id is None
             or get_customer(conn, principal.tenant, record.customer_id) is None
         ):
-            raise _bad_refresh_token()
-        revoke_token(conn, record)
-        pair = issue_pair(
-            conn,
-            tenant=principal.tenant,
-            customer_id=record.customer_id,
-            session_id=record.session_id,
-            now=now,
-            access_lifetime=lifetimes.customer_access,
-            refresh_lifetime=lifetimes.customer_refresh,
-            grant_id=record.grant_id,
-            legal_entity_id=legal_entity_id or record.legal_entity_id,
-        )
+            pair = None
+        else:
+            revoke_token(conn, record)
+            pair = issue_pair(
+                conn,
+                tenant=principal.tenant,
+                customer_id=record.customer_id,
+                session_id=record.session_id,
+                now=now,
+                access_lifetime=lifetimes.customer_access,
+                refresh_lifetime=lifetimes.customer_refresh,
+                grant_id=record.grant_id,
+                legal_entity_id=legal_entity_id or record.legal_entity_id,
+            )
+    if pair is None:
+        raise _bad_refresh_token()
     return refresh_body(pair, sandbox)
 
 

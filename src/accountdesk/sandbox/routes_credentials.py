@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import ExitStack
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -51,22 +52,21 @@ def check_current_password(
     """
     if customer.login_email is None:
         raise invalid_field(field, "This account has no email and password login.")
-    with sandbox.db.transaction() as conn:
-        locked_for = throttle.retry_after(
-            conn, customer.tenant, customer.login_email, sandbox.clock.now()
-        )
-    if locked_for is not None:
-        raise throttle.too_many_attempts(locked_for)
-    if not verify_password(customer.password_hash, password):
+    email = customer.login_email
+    with ExitStack() as reservation:
+        with sandbox.db.transaction() as conn:
+            reservation.enter_context(
+                sandbox.password_checks.reserved(
+                    conn, customer.tenant, email, sandbox.clock.now(), sandbox.settings.throttle
+                )
+            )
+        if verify_password(customer.password_hash, password):
+            return
         with sandbox.db.transaction() as conn:
             throttle.record_failure(
-                conn,
-                customer.tenant,
-                customer.login_email,
-                sandbox.clock.now(),
-                sandbox.settings.throttle,
+                conn, customer.tenant, email, sandbox.clock.now(), sandbox.settings.throttle
             )
-        raise invalid_field(field, "The password is not correct.")
+    raise invalid_field(field, "The password is not correct.")
 
 
 def replace_password(

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from accountdesk.sandbox import outbox
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
+from accountdesk.sandbox.body_limits import check_stored
 from accountdesk.sandbox.context import SandboxDep, require_tenant
 from accountdesk.sandbox.current_customer import customer_body, load_customer
 from accountdesk.sandbox.customers import (
@@ -114,6 +115,7 @@ def patch_me(
                 else:
                     profile[name] = value
             check_b2b_rule(problems, profile, "")
+        check_stored(profile, "profile")
         save_profile(conn, customer, profile)
         updated = load_customer(conn, principal)
         return customer_body(conn, updated, expand_addresses=False)

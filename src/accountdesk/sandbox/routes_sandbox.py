@@ -5,6 +5,7 @@ They exist for tests and for the TUI's mailbox view; a real Emporix tenant has n
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -13,12 +14,18 @@ from pydantic import ConfigDict, Field
 
 from accountdesk.sandbox import outbox
 from accountdesk.sandbox.context import SandboxDep, require_known_tenant
+from accountdesk.sandbox.cors import save_allowed_origins
 from accountdesk.sandbox.errors import conflict, invalid_field
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.schemas import TextSafeModel
 from accountdesk.sandbox.tenants import TENANT_NAME, Tenant, create_tenant, get_tenant
 
 router = APIRouter(prefix="/_sandbox", tags=["Sandbox only"], responses=ERROR_RESPONSES)
+
+# What a browser sends in `Origin`: scheme, host and an optional port, nothing else.
+ORIGIN = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:]+\](:[0-9]{1,5})?$"
+)
 
 
 class ClockAdvance(TextSafeModel):
@@ -35,6 +42,7 @@ class TenantIn(TextSafeModel):
     double_opt_in: bool = Field(default=True, alias="doubleOptIn")
     password_min_length: int = Field(default=8, alias="passwordMinLength", ge=1, le=128)
     password_max_length: int = Field(default=128, alias="passwordMaxLength", ge=1, le=4096)
+    allowed_origins: list[str] = Field(default_factory=list, alias="allowedOrigins", max_length=50)
 
 
 @router.get("/{tenant}/outbox")
@@ -76,6 +84,12 @@ def add_tenant(sandbox: SandboxDep, body: TenantIn) -> dict[str, Any]:
         )
     if body.password_min_length > body.password_max_length:
         raise invalid_field("passwordMinLength", "Must not exceed passwordMaxLength.")
+    for index, origin in enumerate(body.allowed_origins):
+        if not ORIGIN.match(origin):
+            raise invalid_field(
+                f"allowedOrigins[{index}]",
+                "An origin is scheme://host[:port], e.g. https://shop.example.",
+            )
     tenant = Tenant(
         name=body.name,
         client_id=body.client_id,
@@ -87,10 +101,12 @@ def add_tenant(sandbox: SandboxDep, body: TenantIn) -> dict[str, Any]:
         if get_tenant(conn, body.name) is not None:
             raise conflict(f"Tenant '{body.name}' already exists.")
         create_tenant(conn, tenant)
+        save_allowed_origins(conn, tenant.name, body.allowed_origins)
     return {
         "name": tenant.name,
         "clientId": tenant.client_id,
         "doubleOptIn": tenant.double_opt_in,
         "passwordMinLength": tenant.password_min_length,
         "passwordMaxLength": tenant.password_max_length,
+        "allowedOrigins": body.allowed_origins,
     }

@@ -34,7 +34,9 @@ def _config(app: FastAPI, log_level: str = "warning") -> uvicorn.Config:
 def bind_socket(host: str, port: int) -> socket.socket:
     """Bind first, so `--port 0` yields a real port that we can announce."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets it knows are TCP, and
+    # without it every keep-alive answer waits ~40 ms for the delayed ACK (Nagle).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.set_inheritable(True)

@@ -53,6 +53,11 @@ class SandboxSettings:
 
     lifetimes: Lifetimes = field(default_factory=Lifetimes)
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    # Host names besides loopback that may reach /_sandbox/* (the --host the sandbox serves on).
+    allowed_hosts: tuple[str, ...] = ()
+    # Some storefronts (the viu SDKs, Emporix's b2b showcase) send PUT where the spec documents
+    # PATCH: with this on, PUT /me and PUT /me/addresses/{id} act as a JSON PATCH.
+    put_as_patch: bool = False
     # Defaults for new tenants; each tenant stores its own copy.
     password_min_length: int = 8
     password_max_length: int = 128

@@ -2,12 +2,22 @@
 
 Keyed on the email as typed (normalised), whether or not an account exists: if only real
 accounts were throttled, a 429 would reveal which addresses are registered.
+
+A password check is *reserved* before it runs, in the same transaction that checks the lock:
+argon2 runs outside the database lock, so without the reservation any number of parallel
+guesses would pass the check before the first failure is recorded. However many arrive at once,
+no more checks run than the failures still allowed before the lock (one at a time once the
+address has been locked before).
 """
 
 from __future__ import annotations
 
 import math
 import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from accountdesk.sandbox.errors import ApiProblem
 from accountdesk.sandbox.settings import ThrottlePolicy
@@ -23,14 +33,50 @@ def too_many_attempts(retry_after: int) -> ApiProblem:
     )
 
 
-def retry_after(conn: sqlite3.Connection, tenant: str, email: str, now: float) -> int | None:
-    """Seconds until the address may try again, or None when it is not locked."""
-    row = conn.execute(
-        "SELECT locked_until FROM login_throttle WHERE tenant = ? AND email = ?", (tenant, email)
-    ).fetchone()
-    if row is None or row["locked_until"] <= now:
-        return None
-    return max(1, math.ceil(float(row["locked_until"]) - now))
+# A slot frees up as soon as a check in flight finishes (an argon2 verification, milliseconds).
+_BUSY_RETRY_SECONDS = 1
+
+
+class PasswordChecks:
+    """Password checks in flight per (tenant, email), held in memory: a check in flight dies
+    with the process, so its reservation must too."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._in_flight: Counter[tuple[str, str]] = Counter()
+
+    @contextmanager
+    def reserved(
+        self,
+        conn: sqlite3.Connection,
+        tenant: str,
+        email: str,
+        now: float,
+        policy: ThrottlePolicy,
+    ) -> Iterator[None]:
+        """Reserve one check of ``email``'s password, or raise the 429. Call it inside the
+        transaction that reads the lock, so the check and the reservation are one step; record
+        the outcome before leaving the block."""
+        key = (tenant, email)
+        row = conn.execute(
+            "SELECT failures, locked_until FROM login_throttle WHERE tenant = ? AND email = ?",
+            key,
+        ).fetchone()
+        failures = 0 if row is None else int(row["failures"])
+        if row is not None and row["locked_until"] > now:
+            raise too_many_attempts(max(1, math.ceil(float(row["locked_until"]) - now)))
+        allowed = max(1, policy.free_attempts - failures)
+        with self._lock:
+            if self._in_flight[key] >= allowed:
+                raise too_many_attempts(_BUSY_RETRY_SECONDS)
+            self._in_flight[key] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight[key] -= 1
+                if self._in_flight[key] <= 0:
+                    del self._in_flight[key]
 
 
 def record_failure(

@@ -26,6 +26,9 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _PATH_SEGMENT = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 MAX_TEXT_LENGTH = 255
+# C0 and C1 controls and DEL: tabs, line breaks, escape sequences (the free-text fields are
+# single-line; bidi marks and emoji are text and stay allowed).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # The official spec's minLength of `PasswordAuthentication.password` (login, `signup.signup`).
 SPEC_PASSWORD_MIN_LENGTH = 6
 
@@ -150,12 +153,18 @@ def check_currency(problems: FieldProblems, field: str, value: str) -> None:
 
 
 def check_lengths(problems: FieldProblems, prefix: str, values: dict[str, Any]) -> None:
-    """Refuse absurdly long free-text values instead of storing megabytes."""
+    """Refuse absurdly long free-text values instead of storing megabytes, and control
+    characters (a tab in a phone number, ``ESC[31m`` in a surname) that no form should send
+    and that would reach every terminal and page showing the value."""
     for name, value in values.items():
-        if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
+        if not isinstance(value, str):
+            continue
+        if len(value) > MAX_TEXT_LENGTH:
             problems.invalid(
                 f"{prefix}{name}", f"At most {MAX_TEXT_LENGTH} characters are allowed."
             )
+        elif _CONTROL.search(value):
+            problems.invalid(f"{prefix}{name}", "Control characters are not allowed.")
 
 
 def require_text(problems: FieldProblems, field: str, value: str | None) -> str:

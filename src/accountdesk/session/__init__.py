@@ -6,6 +6,7 @@ from accountdesk.session.choice import (
     StoreNotice,
     TokenStoreChoice,
     choose_token_store,
+    pick_token_store,
     probe_keyring,
 )
 from accountdesk.session.config import (
@@ -62,6 +63,7 @@ __all__ = [
     "config_path",
     "load_settings",
     "open_account",
+    "pick_token_store",
     "probe_keyring",
     "refresh_margin",
 ]

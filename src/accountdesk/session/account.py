@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from accountdesk.api import sandbox_extras
 from accountdesk.api.client import CustomerApiClient
 from accountdesk.api.models import (
     Address,
@@ -26,6 +27,7 @@ from accountdesk.api.models import (
 )
 from accountdesk.api.tracing import TraceCallback
 from accountdesk.session.manager import SessionManager
+from accountdesk.session.social import SIGN_IN_TIMEOUT, SocialLoginAttempt
 from accountdesk.session.stores import TokenStore
 
 
@@ -105,6 +107,28 @@ class AccountService:
             code, redirect_uri, code_verifier=code_verifier, remember=remember
         )
 
+    async def finish_social_login(
+        self,
+        attempt: SocialLoginAttempt,
+        *,
+        seconds: float = SIGN_IN_TIMEOUT,
+        remember: bool = False,
+    ) -> None:
+        """Wait for ``attempt``'s redirect, then log in with its code and PKCE verifier.
+
+        Raises `SocialLoginError` for a redirect that is forged, refused or late, and the
+        API's errors when socialLogin refuses the code.
+        """
+        code = await attempt.wait_for_code(seconds)
+        await self.social_login(
+            code, attempt.redirect_uri, code_verifier=attempt.pkce.verifier, remember=remember
+        )
+
+    async def sign_in_at_sandbox_idp(self, attempt: SocialLoginAttempt, email: str) -> None:
+        """Sandbox only: sign in as ``email`` at the emulator's fake identity provider and
+        follow its redirect to ``attempt``'s listener, as a person and their browser would."""
+        await sandbox_extras.sign_in_at_sandbox_idp(attempt.authorize_url, email)
+
     # -- forgotten password --------------------------------------------------------------------
 
     async def request_password_reset(self, email: str) -> None:
@@ -131,9 +155,13 @@ class AccountService:
         """Save profile changes; returns the profile as stored now.
 
         With ``patch.metadata.version`` set, raises `VersionConflictError` when the profile was
-        changed elsewhere since that version was read.
+        changed elsewhere since that version was read. A field set to None is removed
+        (sent as a JSON merge patch, the only PATCH in which null means "remove").
         """
-        await self._session.with_customer(lambda access: self._client.update_profile(access, patch))
+        merge = patch.clears_fields
+        await self._session.with_customer(
+            lambda access: self._client.update_profile(access, patch, merge_patch=merge)
+        )
         return await self.load_profile()
 
     # -- address book --------------------------------------------------------------------------

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 from dataclasses import dataclass
 
 from accountdesk.session.config import Settings
 from accountdesk.session.stores import (
+    KEYRING_SERVICE,
+    KEYRING_TIMEOUT_SECONDS,
     FileTokenStore,
     KeyringTokenStore,
     MemoryTokenStore,
@@ -15,6 +18,9 @@ from accountdesk.session.stores import (
 )
 
 _log = logging.getLogger(__name__)
+
+# Looked up, never written: only whether the keyring answers matters.
+_PROBE_ENTRY = "availability-probe"
 
 
 class StoreNotice(enum.Enum):
@@ -26,6 +32,8 @@ class StoreNotice(enum.Enum):
     """``token_store = "memory"`` was chosen."""
     NO_KEYRING = "no_keyring"
     """``auto``/``keyring`` found no usable OS keyring."""
+    KEYRING_UNRESPONSIVE = "keyring_unresponsive"
+    """An OS keyring exists but did not answer in time (locked, waiting for an unlock, hung)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +84,26 @@ def probe_keyring() -> KeyringProbe:
         real = [child for child in backend.backends if not _is_unusable_backend(child)]
         if not real:
             return KeyringProbe(False, name, "no usable keyring backend in the chain")
-        return KeyringProbe(True, name)
-    if _is_unusable_backend(backend):
+    elif _is_unusable_backend(backend):
         return KeyringProbe(False, name, "no OS keyring backend")
+    try:
+        # A backend can be configured yet have no daemon behind it: ask it something.
+        backend.get_password(KEYRING_SERVICE, _PROBE_ENTRY)
+    except Exception as error:
+        return KeyringProbe(False, name, f"the keyring did not answer: {type(error).__name__}")
     return KeyringProbe(True, name)
+
+
+async def pick_token_store(
+    settings: Settings, *, wait_seconds: float = KEYRING_TIMEOUT_SECONDS
+) -> TokenStoreChoice:
+    """`choose_token_store` off the event loop, within ``wait_seconds``: a keyring that does not
+    answer in time (locked, waiting for an unlock prompt, hung) means memory and a notice."""
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(choose_token_store, settings), wait_seconds)
+    except TimeoutError:
+        _log.warning("the OS keyring did not answer within %g seconds", wait_seconds)
+        return TokenStoreChoice(MemoryTokenStore(), StoreNotice.KEYRING_UNRESPONSIVE)
 
 
 def choose_token_store(settings: Settings) -> TokenStoreChoice:

@@ -48,10 +48,66 @@ def config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 
+class SocialLoginSettings(BaseModel):
+    """The storefront's identity provider for "Log in with Auth0" (one per environment).
+
+    Emporix's socialLogin redeems an authorization code that the tenant's Auth0 application
+    issued, so the app needs that application's authorize endpoint and client id. Give
+    ``auth0_domain`` (``https://{domain}/authorize``) or a full ``authorize_url``, not both.
+    The identity provider must accept ``http://127.0.0.1:{port}/callback`` as a callback URL;
+    ``redirect_port`` 0 picks a free port each time (RFC 8252), a fixed one suits providers
+    that only accept listed URLs.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    auth0_domain: str | None = None
+    authorize_url: str | None = None
+    client_id: str = Field(min_length=1)
+    # Auth0's `connection` (e.g. "google-oauth2") skips its chooser of identity providers.
+    connection: str | None = None
+    redirect_port: int = Field(default=0, ge=0, le=65535)
+
+    @field_validator("auth0_domain")
+    @classmethod
+    def _check_domain(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        domain = value.strip().removeprefix("https://").rstrip("/")
+        if not domain or "/" in domain or " " in domain:
+            raise ValueError("must be a host name, e.g. mystore.eu.auth0.com")
+        return domain
+
+    @field_validator("authorize_url")
+    @classmethod
+    def _check_authorize_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme != "https" or not parts.netloc:
+            raise ValueError("must be an https:// URL, e.g. https://mystore.eu.auth0.com/authorize")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _one_endpoint(self) -> Self:
+        if (self.auth0_domain is None) == (self.authorize_url is None):
+            raise ValueError("give either auth0_domain or authorize_url (exactly one)")
+        return self
+
+    @property
+    def authorize_endpoint(self) -> str:
+        """Where the browser is sent to sign in."""
+        if self.authorize_url is not None:
+            return self.authorize_url
+        return f"https://{self.auth0_domain}/authorize"
+
+
 class Environment(BaseModel):
     """One Emporix deployment to talk to: base URL, tenant and storefront client id.
 
     ``base_url`` None means the embedded sandbox, whose URL is only known once it started.
+    ``social_login`` configures "Log in with Auth0" for a real tenant (the sandboxes bring
+    their own fake identity provider).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -60,6 +116,7 @@ class Environment(BaseModel):
     base_url: str | None = None
     tenant: str
     client_id: str = Field(min_length=1)
+    social_login: SocialLoginSettings | None = None
 
     @field_validator("tenant")
     @classmethod
@@ -196,12 +253,15 @@ class Settings(BaseSettings):
             raise ConfigError(self._unknown_environment(selected))
         if base_url is None and tenant is None and client_id is None:
             return base
+        # The identity provider belongs to the tenant: another tenant needs its own.
+        same_tenant = tenant is None or tenant == base.tenant
         try:
             return Environment(
                 name=AD_HOC_ENVIRONMENT if base_url is not None else base.name,
                 base_url=base_url if base_url is not None else base.base_url,
                 tenant=tenant if tenant is not None else base.tenant,
                 client_id=client_id if client_id is not None else base.client_id,
+                social_login=base.social_login if same_tenant else None,
             )
         except ValidationError as error:
             raise ConfigError(_format_validation_error(error, "command-line flags")) from None

@@ -14,15 +14,20 @@ import logging
 import os
 import stat
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import platformdirs
 
 _log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "accountdesk"
+# Answering takes a keyring milliseconds; anything near this is a locked or hung one.
+KEYRING_TIMEOUT_SECONDS = 5.0
+
+T = TypeVar("T")
 SESSIONS_FILE = "sessions.json"
 _FILE_FORMAT_VERSION = 1
 _PRIVATE_FILE_MODE = 0o600
@@ -114,11 +119,24 @@ class KeyringTokenStore:
     kind = "keyring"
     remembers = True
 
-    def __init__(self, service: str = KEYRING_SERVICE) -> None:
+    def __init__(
+        self, service: str = KEYRING_SERVICE, *, timeout: float = KEYRING_TIMEOUT_SECONDS
+    ) -> None:
         self._service = service
+        self._timeout = timeout
+
+    async def _in_time(self, call: Callable[..., T], *args: str) -> T:
+        # A locked keyring may wait for an unlock prompt nobody answers, a hung daemon for
+        # ever: "remember me" is then lost (TokenStoreError), never the app's responsiveness.
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(call, *args), self._timeout)
+        except TimeoutError:
+            raise TokenStoreError(
+                f"The OS keyring did not answer within {self._timeout:g} seconds."
+            ) from None
 
     async def load(self, key: str) -> StoredSession | None:
-        raw = await asyncio.to_thread(self._get, key)
+        raw = await self._in_time(self._get, key)
         if raw is None:
             return None
         try:
@@ -128,10 +146,10 @@ class KeyringTokenStore:
             return None
 
     async def save(self, key: str, session: StoredSession) -> None:
-        await asyncio.to_thread(self._set, key, json.dumps(session.to_json()))
+        await self._in_time(self._set, key, json.dumps(session.to_json()))
 
     async def clear(self, key: str) -> None:
-        await asyncio.to_thread(self._delete, key)
+        await self._in_time(self._delete, key)
 
     def _get(self, key: str) -> str | None:
         import keyring  # lazily: importing keyring costs ~0.1-0.2 s at startup

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import PurePath
 from typing import ClassVar
 
@@ -25,6 +26,8 @@ from accountdesk.api import TraceEvent
 from accountdesk.session import (
     AccountService,
     Environment,
+    LoggedOut,
+    LogoutReason,
     SessionEvent,
     SessionExpiredError,
     SessionManager,
@@ -276,7 +279,10 @@ class AccountDeskApp(App[int]):
 
     @on(SessionEventReceived)
     def _follow_session(self, message: SessionEventReceived) -> None:
-        self._navigation.follow_session(message.event)
+        event = message.event
+        if isinstance(event, LoggedOut) and event.reason is LogoutReason.DELETED:
+            self.forget_api_log_bodies()
+        self._navigation.follow_session(event)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -301,6 +307,20 @@ class AccountDeskApp(App[int]):
         for screen in self.screen_stack:
             for panel in screen.query(ApiLogPanel):
                 panel.clear()
+
+    def forget_api_log_bodies(self) -> None:
+        """Blank every request and response body logged so far (method, path, status stay).
+
+        After an account deletion nothing of that customer may stay on this device. The log
+        cannot tell whose data an anonymous call carried (sign-up, login, reset), so every
+        body goes. A new list, like `action_clear_api_log`: panels rebuild from it.
+        """
+        self._api_log = [
+            replace(event, request_body=None, response_body=None) for event in self._api_log
+        ]
+        for screen in self.screen_stack:
+            for panel in screen.query(ApiLogPanel):
+                panel.sync()
 
     def action_toggle_dark(self) -> None:
         partner = _THEME_PARTNERS.get(self.theme)

@@ -102,7 +102,9 @@ class EmbeddedSandbox:
 
     async def start(self) -> str:
         """Spawn the sandbox and wait for its ready line; raises `SandboxStartError`."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # Ours alone: the sandbox database holds emailed tokens and signing secrets.
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.data_dir.chmod(0o700)
         with self.log_path.open("wb") as stderr_file:
             try:
                 self._process = await asyncio.create_subprocess_exec(

@@ -54,6 +54,8 @@ FLOWS: dict[str, str] = {
     "change-password": "accountdesk.tui.screens.change_password:ChangePasswordScreen",
     "change-email": "accountdesk.tui.screens.change_email:ChangeEmailScreen",
     "delete-account": "accountdesk.tui.screens.delete_account:DeleteAccountScreen",
+    "social-login": "accountdesk.tui.screens.social_login:SocialLoginScreen",
+    "assign-account": "accountdesk.tui.screens.assign_account:AssignAccountScreen",
 }
 
 # The flow at the bottom of each mode's stack.

@@ -167,3 +167,41 @@ def token_problem(pasted: str) -> str | None:
     if extract_token(pasted) is None:
         return "No code found in that link; paste the code itself."
     return None
+
+
+_PHONE_EXAMPLE = "+44 20 7946 0018"
+
+
+def phone_problem(value: str) -> str | None:
+    """A phone number in international format (``+`` and the country code first): a profile
+    has no country to guess the code from, so a local number would be ambiguous."""
+    candidate = value.strip()
+    if not candidate:
+        return None
+    # Imported on first use: its metadata tables are large and only profile forms need them.
+    import phonenumbers
+    from phonenumbers import NumberParseException, ValidationResult
+
+    if not candidate.startswith(("+", "00")):
+        return f"Start with + and the country code, for example {_PHONE_EXAMPLE}."
+    if candidate.startswith("00"):
+        candidate = "+" + candidate[2:]
+    try:
+        number = phonenumbers.parse(candidate, None)
+    except NumberParseException as error:
+        if error.error_type == NumberParseException.INVALID_COUNTRY_CODE:
+            return "Unknown country code after the +; check the first digits."
+        if error.error_type == NumberParseException.NOT_A_NUMBER:
+            return "Use digits only (spaces, dashes and brackets are fine)."
+        return f"This is not a phone number; for example {_PHONE_EXAMPLE}."
+    country = f"+{number.country_code}"
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == ValidationResult.INVALID_COUNTRY_CODE:
+        return "Unknown country code after the +; check the first digits."
+    if reason == ValidationResult.TOO_SHORT:
+        return f"Too few digits for a {country} number."
+    if reason == ValidationResult.TOO_LONG:
+        return f"Too many digits for a {country} number."
+    if reason != ValidationResult.IS_POSSIBLE or not phonenumbers.is_valid_number(number):
+        return f"Not a valid {country} number; check the digits after the country code."
+    return None

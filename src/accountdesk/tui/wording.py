@@ -46,9 +46,33 @@ _BY_CODE = {
     "backend_failed": f"Not connected to the server. {RECONNECT_ADVICE}",
 }
 
+# Social login (session/social.py): what went wrong between the app, the browser and the IdP.
+_SOCIAL = {
+    "social_not_configured": (
+        'Log in with Auth0 is not set up for the environment "{environment}". Add its '
+        "storefront's Auth0 settings to config.toml: auth0_domain and client_id under "
+        "[environments.{environment}.social_login]."
+    ),
+    "social_timeout": "The sign-in did not finish within {duration}. Start it again.",
+    "social_state_mismatch": (
+        "The browser came back with an answer that does not belong to this sign-in, so it "
+        "was refused. Start the sign-in again."
+    ),
+    "social_refused": "The sign-in was cancelled at the identity provider ({reason}).",
+    "social_bad_redirect": "The identity provider came back without a sign-in code.",
+    "social_listener_failed": (
+        "Can't wait for the browser: port {port} on this computer is taken. Close what uses "
+        "it, or set another redirect_port under social_login in config.toml."
+    ),
+}
+
 _STORE_NOTICES = {
     StoreNotice.KIOSK: 'Kiosk mode: "Remember me" is off and nothing is saved.',
     StoreNotice.MEMORY_CONFIGURED: '"Remember me" is off because token_store is set to "memory".',
+    StoreNotice.KEYRING_UNRESPONSIVE: (
+        '"Remember me" is off: the OS keyring did not answer (it may be locked). Unlock it and '
+        'reconnect, or set token_store = "file" in config.toml.'
+    ),
     StoreNotice.NO_KEYRING: (
         '"Remember me" is unavailable because no OS keyring was found. To remember sessions in '
         'a private file instead, set token_store = "file" in config.toml or '
@@ -95,6 +119,13 @@ def seconds_text(seconds: int) -> str:
     return plural(seconds, "{n} second", "{n} seconds")
 
 
+def duration_text(seconds: int) -> str:
+    """A wait as people say it: seconds up to two minutes, whole minutes beyond."""
+    if seconds < 120:
+        return seconds_text(seconds)
+    return plural(round(seconds / 60), "{n} minute", "{n} minutes")
+
+
 def local_time(moment: datetime) -> str:
     """A moment in the user's local time, short (day, month, time)."""
     return moment.astimezone().strftime("%d %b %H:%M:%S")
@@ -110,6 +141,11 @@ def describe(error: BaseException, base_url: str | None = None) -> str:
         return f"Something went wrong: {type(error).__name__}."
     if error.code in _BY_CODE:
         return _BY_CODE[error.code]
+    if error.code in _SOCIAL:
+        params = dict(error.params)
+        if "seconds" in params:
+            params["duration"] = duration_text(int(params["seconds"]))
+        return _SOCIAL[error.code].format_map(_Blank(params))
     if isinstance(error, TransportError):
         host = host_of(base_url) or error.params.get("server", "")
         where = f"the server at {host}" if host else "the server"
@@ -142,6 +178,13 @@ def describe(error: BaseException, base_url: str | None = None) -> str:
         # The server's own sentence: it names the rule that was broken.
         return _server_sentence(error.message)
     return _server_sentence(error.message)
+
+
+class _Blank(dict[str, str]):
+    """Template values; a missing one reads as an empty string, not a KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def _server_sentence(message: str) -> str:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
 from accountdesk.api import AccountDeskError, Address, Customer
 from accountdesk.session import SessionExpiredError
+from accountdesk.tui.address_rules import postal_text
 from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.navigation import open_flow
 from accountdesk.tui.screens.base import AccountDeskScreen
-from accountdesk.tui.wording import describe
+from accountdesk.tui.widgets.personal_fields import display_value
+from accountdesk.tui.wording import describe, plural
 
 
 def full_name(customer: Customer) -> str:
@@ -32,22 +35,23 @@ def default_address_of(customer: Customer) -> Address | None:
 
 
 def format_address(address: Address) -> str:
-    """A postal address on a few lines, skipping what is missing."""
-    street = " ".join(part for part in (address.street, address.street_number) if part)
-    city = " ".join(part for part in (address.zip_code, address.city) if part)
-    lines = (
-        address.contact_name,
-        address.company_name,
-        street,
-        address.street_appendix,
-        city,
-        ", ".join(part for part in (address.state, address.country) if part),
-    )
-    return "\n".join(line for line in lines if line)
+    """The postal address on lines, in its country's own order ("10117 BERLIN" in Germany,
+    "WASHINGTON, DC 20374" in the US), as the address book shows it."""
+    return postal_text(address)
+
+
+def has_password_login(customer: Customer) -> bool | None:
+    """Whether the profile can log in with email and password: one of its ``accounts`` has
+    no ``providerId`` (the others are identity-provider logins). None when the server listed
+    no accounts at all, so nothing is offered on a guess."""
+    if not customer.accounts:
+        return None
+    return any(login.provider_id is None for login in customer.accounts)
 
 
 class AccountScreen(AccountDeskScreen):
-    """Name, email, customer number and default address from GET /me?expand=addresses."""
+    """The hub: the whole profile, the B2B block, every address (default and tags marked) and
+    where each action is; from GET /me?expand=addresses, reloaded when a flow returns here."""
 
     TITLE = "Account Desk"
     SUB_TITLE = "Your account"
@@ -88,6 +92,13 @@ class AccountScreen(AccountDeskScreen):
             id="account-delete",
         ),
         Binding(
+            "l",
+            "open_flow('assign-account')",
+            "Add password login",
+            tooltip="Log in with an email and password too, not only through Auth0.",
+            id="account-assign-password",
+        ),
+        Binding(
             "r",
             "refresh_profile",
             "Refresh",
@@ -97,6 +108,8 @@ class AccountScreen(AccountDeskScreen):
     ]
 
     card = getters.query_one("#account-card", Vertical)
+    # From the last profile loaded: the "Add password login" key is offered only without one.
+    password_login: bool | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -104,25 +117,46 @@ class AccountScreen(AccountDeskScreen):
         # new mode's first screen twice (creating the mode, then switching to it): counting
         # resumes would load twice, the second load cancelling the first.
         self._covered = False
+        self._customer: Customer | None = None
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="account-body"), Vertical(id="account-card") as card:
             card.border_title = "Your account"
-            yield Label("Name", classes="field-label")
-            yield Static("…", id="account-name", classes="field-value", markup=False)
-            yield Label("Email", classes="field-label")
-            yield Static("…", id="account-email", classes="field-value", markup=False)
-            yield Label("Customer number", classes="field-label")
-            yield Static("…", id="account-number", classes="field-value", markup=False)
-            yield Label("Default address", classes="field-label")
-            yield Static("…", id="account-address", classes="field-value", markup=False)
+            yield Static("Profile", classes="account-section")
+            for widget_id, label in _PROFILE_ROWS:
+                with Horizontal(classes="account-row"):
+                    yield Label(label, classes="field-label")
+                    yield Static("…", id=widget_id, classes="field-value", markup=False)
+            with Vertical(id="account-b2b") as b2b:
+                b2b.display = False  # shown for B2B customers once the profile is loaded
+                yield Static("Business (B2B)", classes="account-section -later")
+                with Horizontal(classes="account-row"):
+                    yield Label("Registration id", classes="field-label")
+                    yield Static("", id="account-registration", classes="field-value")
+                with Horizontal(classes="account-row"):
+                    yield Label("Legal entities", classes="field-label")
+                    yield Static("", id="account-legal-entities", classes="field-value")
+            yield Static(
+                "Addresses", id="account-addresses-title", classes="account-section -later"
+            )
+            yield Static("…", id="account-address", classes="account-address")
+            yield Static("", id="account-other-addresses", classes="account-address")
+            yield Static(_ACTIONS, id="account-actions", markup=False)
             yield Static("", id="account-error", markup=False)
 
     def on_mount(self) -> None:
+        # A confirmed email change (maybe from the mailbox) changes the login email shown.
+        self.watch(self.app, "customer_email", self._show_email, init=False)
         self.load_profile()
 
     def action_refresh_profile(self) -> None:
         self.load_profile()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_flow" and parameters == ("assign-account",):
+            # False hides it (None would grey it out): most customers have a password already.
+            return self.password_login is False
+        return True
 
     def action_open_flow(self, name: str) -> None:
         open_flow(self.app, name)
@@ -157,14 +191,119 @@ class AccountScreen(AccountDeskScreen):
         finally:
             self.card.loading = False
         error.update("")
+        self.password_login = has_password_login(customer)
+        self.refresh_bindings()
         self.show_customer(customer)
 
     def show_customer(self, customer: Customer) -> None:
-        email = customer.contact_email or services_of(self).customer_email or "(no email on file)"
-        address = default_address_of(customer)
-        self.query_one("#account-name", Static).update(full_name(customer))
-        self.query_one("#account-email", Static).update(email)
-        self.query_one("#account-number", Static).update(customer.customer_number or "—")
-        self.query_one("#account-address", Static).update(
-            format_address(address) if address is not None else "No default address yet."
+        self._customer = customer
+        shown = {
+            "account-name": full_name(customer),
+            "account-contact-email": customer.contact_email,
+            "account-phone": customer.contact_phone,
+            "account-company": customer.company,
+            "account-number": customer.customer_number,
+            "account-language": _labelled("preferred_language", customer.preferred_language),
+            "account-currency": _labelled("preferred_currency", customer.preferred_currency),
+            "account-site": customer.preferred_site,
+        }
+        for widget_id, value in shown.items():
+            self.query_one(f"#{widget_id}", Static).update(value or "—")
+        self._show_email()
+        self._show_b2b(customer)
+        self._show_addresses(customer)
+
+    def _show_email(self, _changed: object = None) -> None:
+        """The login email: the session's (it follows a confirmed email change)."""
+        if self._customer is None:
+            return
+        login = services_of(self).customer_email or next(
+            (login.id for login in self._customer.accounts if login.id), None
         )
+        self.query_one("#account-email", Static).update(login or "(no login email)")
+
+    def _show_b2b(self, customer: Customer) -> None:
+        b2b = customer.b2b
+        block = self.query_one("#account-b2b")
+        block.display = b2b is not None and bool(b2b.company_registration_id or b2b.legal_entities)
+        if b2b is None:
+            return
+        entities = [entity.name or entity.id or "?" for entity in b2b.legal_entities]
+        self.query_one("#account-registration", Static).update(b2b.company_registration_id or "—")
+        self.query_one("#account-legal-entities", Static).update(
+            ", ".join(entities) or "none assigned"
+        )
+
+    def _show_addresses(self, customer: Customer) -> None:
+        default = default_address_of(customer)
+        addresses = all_addresses_of(customer)
+        self.query_one("#account-addresses-title", Static).update(
+            "Addresses: " + plural(len(addresses), "{n} address", "{n} addresses")
+        )
+        others = [address for address in addresses if not is_default(address, default)]
+        first: Text | str
+        if default is not None:
+            first = address_entry(default, default=True)
+        elif addresses:
+            first = "No default address yet."
+        else:
+            first = "No addresses yet. Press a to add one."
+        self.query_one("#account-address", Static).update(first)
+        other_list = self.query_one("#account-other-addresses", Static)
+        other_list.update(
+            Text("\n\n").join(address_entry(address, default=False) for address in others)
+        )
+        other_list.display = bool(others)
+
+
+_PROFILE_ROWS = (
+    ("account-name", "Name"),
+    ("account-email", "Login email"),
+    ("account-contact-email", "Contact email"),
+    ("account-phone", "Phone"),
+    ("account-company", "Company"),
+    ("account-number", "Customer number"),
+    ("account-language", "Language"),
+    ("account-currency", "Currency"),
+    ("account-site", "Site"),
+)
+
+_ACTIONS = (
+    "e edits the profile, a opens the address book, p changes the password, m the login "
+    "email, d deletes the account (keys also in the footer)."
+)
+
+
+def _labelled(attribute: str, code: str | None) -> str | None:
+    """A language or currency code with its name: "Pound Sterling (GBP)"."""
+    return display_value(attribute, code) if code else None
+
+
+def all_addresses_of(customer: Customer) -> list[Address]:
+    """Every address, the default first; the expanded ``defaultAddress`` if the list lacks it."""
+    default = default_address_of(customer)
+    addresses = list(customer.addresses)
+    if default is not None and all(address.id != default.id for address in addresses):
+        addresses.insert(0, default)
+    return sorted(addresses, key=lambda address: not is_default(address, default))
+
+
+def is_default(address: Address, default: Address | None) -> bool:
+    return address.is_default or (
+        default is not None and default.id is not None and address.id == default.id
+    )
+
+
+def address_entry(address: Address, *, default: bool) -> Text:
+    """A line of marks (DEFAULT, then the tags) over the address on one line."""
+    text = Text()
+    marks = [("DEFAULT", "bold reverse")] if default else []
+    marks.extend((tag, "bold") for tag in address.tags)
+    for label, style in marks:
+        text.append(f" {label} ", style=style)
+        text.append(" ")
+    if not marks:
+        text.append("no tags", style="dim")
+    text.append("\n")
+    text.append(", ".join(line for line in format_address(address).splitlines() if line))
+    return text

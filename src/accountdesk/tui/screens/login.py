@@ -9,7 +9,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from accountdesk.api import AccountDeskError, NotActivatedError, UnauthorizedError
-from accountdesk.tui.navigation import open_flow
+from accountdesk.session.social import identity_provider_for
+from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.navigation import flow_screen, open_flow
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, normalized_email
 from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe
@@ -49,6 +51,14 @@ class LoginScreen(FormScreen):
             "Forgot password",
             tooltip="Get a code by email to set a new password.",
             id="login-forgot-password",
+            show=False,
+        ),
+        Binding(
+            "ctrl+f",
+            "social_login",
+            "Log in with Auth0",
+            tooltip="Sign in at the storefront's identity provider (Auth0) in your browser.",
+            id="login-social",
             show=False,
         ),
         Binding(
@@ -107,6 +117,7 @@ class LoginScreen(FormScreen):
             )
             with Horizontal(classes="form-buttons"):
                 yield Button("Log in", id="login-submit-button", variant="primary")
+                yield Button("Log in with Auth0", id="login-social")
             with Horizontal(classes="form-links"):
                 yield Button("Create an account", id="login-sign-up", classes="link")
                 yield Button("Forgot password?", id="login-forgot", classes="link")
@@ -203,6 +214,32 @@ class LoginScreen(FormScreen):
     @on(Button.Pressed, "#login-forgot")
     def action_forgot_password(self) -> None:
         open_flow(self.app, "forgot-password", email=self.query_one("#login-email", Input).value)
+
+    @on(Button.Pressed, "#login-social")
+    def action_social_login(self) -> None:
+        services = services_of(self)
+        try:
+            account_of(self)  # not before the backend answers (the sandbox's URL is known then)
+            provider = identity_provider_for(
+                services.environment, base_url=services.base_url, sandbox=services.is_sandbox
+            )
+        except AccountDeskError as error:
+            # E.g. a real tenant without social_login settings: the words say what to add.
+            self.show_failure(error)
+            return
+        screen = flow_screen(
+            "social-login",
+            provider=provider,
+            remember=self.query_one("#login-remember", RememberMe).value,
+            email=self.query_one("#login-email", Input).value,
+        )
+        self.app.push_screen(screen, self._social_login_closed)
+
+    def _social_login_closed(self, logged_in: object | None) -> None:
+        # Re-login after an expired session: the user goes back to their work, as after a
+        # password login.
+        if logged_in and self.resume_in_place and self.is_current:
+            self.dismiss()
 
     @on(Button.Pressed, "#login-activate")
     def action_activate(self) -> None:

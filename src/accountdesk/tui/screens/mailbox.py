@@ -133,7 +133,7 @@ class MailboxScreen(AccountDeskScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         has_token = self.selected is not None and self.selected.token is not None
         if action == "continue_flow":
-            return self.selected is not None and continue_label(self.selected) is not None
+            return self.selected is not None and self._continue_label(self.selected) is not None
         if action in ("toggle_token", "copy_token"):
             return has_token
         return True
@@ -194,7 +194,7 @@ class MailboxScreen(AccountDeskScreen):
 
     @on(DataTable.RowSelected, "#mailbox-list")
     def _message_opened(self) -> None:
-        if self.selected is not None and continue_label(self.selected) is not None:
+        if self.selected is not None and self._continue_label(self.selected) is not None:
             self.continue_button.focus()
 
     def show_message(self, message: OutboxMessage | None) -> None:
@@ -223,11 +223,18 @@ class MailboxScreen(AccountDeskScreen):
                 )
             )
             self.body.update(message.body if self.reveal_token else message.masked_body())
-            label = continue_label(message)
+            label = self._continue_label(message)
             self.continue_button.display = label is not None
             self.continue_button.disabled = label is None
             self.continue_button.label = label or "Continue"
         self.refresh_bindings()
+
+    def _continue_label(self, message: OutboxMessage) -> str | None:
+        # Deleting needs the customer's own session: once logged out (or deleted) a deletion
+        # request is history, not something to continue.
+        if message.event == DELETION_REQUEST and services_of(self).customer_email is None:
+            return None
+        return continue_label(message)
 
     def action_toggle_token(self) -> None:
         self.reveal_token = not self.reveal_token

@@ -5,86 +5,47 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Static
 
 from accountdesk.api import (
     AccountDeskError,
-    AddressCreate,
-    CustomerDetails,
     CustomerSignup,
     EmailTakenError,
 )
 from accountdesk.tui.screens.activation import ActivationScreen
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, normalized_email
-from accountdesk.tui.widgets.country_select import CountrySelect, match_countries
+from accountdesk.tui.widgets.address_fields import AddressFields, AddressParts, address_field_paths
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.widgets.new_password import NewPasswordFields
+from accountdesk.tui.widgets.personal_fields import (
+    SIGNUP_PARTS,
+    PersonalFields,
+    personal_field_paths,
+)
 from accountdesk.tui.wording import plural
-
-_TITLES = (("Mr", "MR"), ("Ms", "MS"), ("Mrs", "MRS"), ("Dr", "DR"))
-# ISO 639-1 language and ISO 4217 currency codes, as the API stores them.
-_LANGUAGES = (
-    ("English (en)", "en"),
-    ("German (de)", "de"),
-    ("French (fr)", "fr"),
-    ("Spanish (es)", "es"),
-    ("Italian (it)", "it"),
-    ("Dutch (nl)", "nl"),
-    ("Polish (pl)", "pl"),
-)
-_CURRENCIES = (
-    ("Euro (EUR)", "EUR"),
-    ("US dollar (USD)", "USD"),
-    ("Pound sterling (GBP)", "GBP"),
-    ("Swiss franc (CHF)", "CHF"),
-    ("Polish złoty (PLN)", "PLN"),
-    ("Swedish krona (SEK)", "SEK"),
-    ("Danish krone (DKK)", "DKK"),
-)
 
 _DUPLICATE_EMAIL = (
     "An account with this email already exists. Log in instead, or use "
     "'Forgot password?' on the login screen if you don't remember the password."
 )
 
+# The first address is optional and short: company and phone are asked in "About you".
+_ADDRESS_PARTS = AddressParts(company=False, appendix=False, phone=False)
+
 # Server field paths (JSON paths of the signup body) -> the form field showing their errors.
+# preferredLanguage / preferredCurrency come from fixed lists; a complaint about them goes to
+# the form-level message.
 _FIELD_FOR_PATH = {
     "email": "signup-email-field",
     "signup.email": "signup-email-field",
     "password": "signup-password-field",
     "signup.password": "signup-password-field",
-    "customerDetails.firstName": "signup-first-name-field",
-    "customerDetails.lastName": "signup-last-name-field",
-    "customerDetails.contactPhone": "signup-phone-field",
-    "customerDetails.company": "signup-company-field",
-    # preferredLanguage / preferredCurrency come from fixed lists; a complaint about them goes
-    # to the form-level message.
+    **personal_field_paths("signup", SIGNUP_PARTS, body_prefixes=("customerDetails.",)),
     "customerDetails.contactEmail": "signup-email-field",
-    "customerAddress.contactName": "signup-contact-name-field",
-    "customerAddress.street": "signup-street-field",
-    "customerAddress.streetNumber": "signup-street-number-field",
-    "customerAddress.zipCode": "signup-zip-field",
-    "customerAddress.city": "signup-city-field",
-    "customerAddress.country": "signup-country-field",
+    **address_field_paths("signup", "customerAddress.", _ADDRESS_PARTS),
 }
-
-# Once any address line is filled in, these make the address usable for delivery.
-_ADDRESS_REQUIRED = (
-    "signup-street-field",
-    "signup-zip-field",
-    "signup-city-field",
-    "signup-country-field",
-)
-_ADDRESS_FIELDS = (
-    "signup-contact-name-field",
-    "signup-street-field",
-    "signup-street-number-field",
-    "signup-zip-field",
-    "signup-city-field",
-    "signup-country-field",
-)
 
 
 class SignUpScreen(FormScreen):
@@ -124,53 +85,14 @@ class SignUpScreen(FormScreen):
             )
             yield NewPasswordFields("signup", user_inputs=self._user_inputs)
             yield Static("About you", classes="form-section")
-            with Vertical(classes="select-field"):
-                yield Label("Title", classes="form-field--label")
-                yield Select(_TITLES, prompt="(none)", id="signup-title")
-            with Horizontal(classes="form-row"):
-                yield FormField(
-                    "First name",
-                    Input(id="signup-first-name"),
-                    required=True,
-                    id="signup-first-name-field",
-                )
-                yield FormField(
-                    "Last name",
-                    Input(id="signup-last-name"),
-                    required=True,
-                    id="signup-last-name-field",
-                )
-            with Horizontal(classes="form-row"):
-                yield FormField(
-                    "Phone", Input(id="signup-phone", type="text"), id="signup-phone-field"
-                )
-                yield FormField("Company", Input(id="signup-company"), id="signup-company-field")
-            with Horizontal(classes="form-row"):
-                with Vertical(classes="select-field"):
-                    yield Label("Preferred language", classes="form-field--label")
-                    yield Select(_LANGUAGES, prompt="(none)", id="signup-language")
-                with Vertical(classes="select-field"):
-                    yield Label("Preferred currency", classes="form-field--label")
-                    yield Select(_CURRENCIES, prompt="(none)", id="signup-currency")
+            yield PersonalFields("signup", SIGNUP_PARTS)
             yield Static("First address (optional)", classes="form-section")
-            yield FormField(
-                "Contact name",
-                Input(placeholder="defaults to your name", id="signup-contact-name"),
-                id="signup-contact-name-field",
-            )
-            with Horizontal(classes="form-row"):
-                yield FormField("Street", Input(id="signup-street"), id="signup-street-field")
-                yield FormField(
-                    "Number", Input(id="signup-street-number"), id="signup-street-number-field"
-                )
-            with Horizontal(classes="form-row"):
-                yield FormField("ZIP code", Input(id="signup-zip"), id="signup-zip-field")
-                yield FormField("City", Input(id="signup-city"), id="signup-city-field")
-            yield FormField(
-                "Country",
-                CountrySelect(id="signup-country"),
-                check=self._country_problem,
-                id="signup-country-field",
+            yield AddressFields(
+                "signup",
+                parts=_ADDRESS_PARTS,
+                optional=True,
+                contact_required=False,
+                contact_placeholder="defaults to your name",
             )
             yield FormStatus(id="signup-status")
             with Horizontal(classes="form-buttons"):
@@ -185,14 +107,6 @@ class SignUpScreen(FormScreen):
     def _field(self, field_id: str) -> FormField:
         return self.query_one(f"#{field_id}", FormField)
 
-    def _country_problem(self, _code: str) -> str | None:
-        country = self.query_one("#signup-country", CountrySelect)
-        if country.value:
-            return None
-        if not match_countries(country.text):
-            return f"No country matches {country.text.strip()!r}; try its name or two-letter code."
-        return "Pick a country from the list (type to filter, enter to choose)."
-
     def _user_inputs(self) -> tuple[str, ...]:
         return tuple(
             self._field(field_id).value.strip()
@@ -203,8 +117,9 @@ class SignUpScreen(FormScreen):
             )
         )
 
-    def _address_given(self) -> bool:
-        return any(self._field(field_id).value.strip() for field_id in _ADDRESS_FIELDS)
+    @property
+    def address(self) -> AddressFields:
+        return self.query_one("#signup-address", AddressFields)
 
     # -- submitting ------------------------------------------------------------------------------
 
@@ -221,9 +136,8 @@ class SignUpScreen(FormScreen):
             self.focus_next()
 
     def send(self) -> None:
-        address_given = self._address_given()
-        for field_id in _ADDRESS_REQUIRED:
-            self._field(field_id).required = address_given
+        # Once any address line is filled in, the country's rules say what else it needs.
+        self.address.apply_rules()
         fields = list(self.query(FormField))
         invalid = [field for field in fields if not field.validate()]
         self.query_one(NewPasswordFields).assess()
@@ -241,40 +155,20 @@ class SignUpScreen(FormScreen):
             invalid[0].scroll_visible()
             return
         self.start_sending()
-        self._sign_up(self._signup_body(address_given))
+        self._sign_up(self._signup_body())
 
-    def _signup_body(self, address_given: bool) -> CustomerSignup:
-        def text(field_id: str) -> str | None:
-            return self._field(field_id).value.strip() or None
-
-        def choice(select_id: str) -> str | None:
-            value = self.query_one(f"#{select_id}", Select).value
-            return value if isinstance(value, str) else None
-
-        first_name, last_name = text("signup-first-name-field"), text("signup-last-name-field")
+    def _signup_body(self) -> CustomerSignup:
+        details = self.query_one(PersonalFields).details()
+        first_name, last_name = details.first_name, details.last_name
         address = None
-        if address_given:
-            address = AddressCreate(
-                contact_name=text("signup-contact-name-field")
-                or " ".join(part for part in (first_name, last_name) if part),
-                street=text("signup-street-field"),
-                street_number=text("signup-street-number-field"),
-                zip_code=text("signup-zip-field"),
-                city=text("signup-city-field"),
-                country=self.query_one("#signup-country", CountrySelect).value,
+        if not self.address.is_blank():
+            address = self.address.to_create(
+                contact_name=" ".join(part for part in (first_name, last_name) if part)
             )
         return CustomerSignup(
             email=normalized_email(self._field("signup-email-field").value),
             password=self._field("signup-password-field").value,
-            customer_details=CustomerDetails(
-                title=choice("signup-title"),
-                first_name=first_name,
-                last_name=last_name,
-                contact_phone=text("signup-phone-field"),
-                company=text("signup-company-field"),
-                preferred_language=choice("signup-language"),
-                preferred_currency=choice("signup-currency"),
-            ),
+            customer_details=details,
             customer_address=address,
         )
 

@@ -1,0 +1,208 @@
+"""The profile editor's two questions: which value wins when the profile was changed elsewhere
+(`ConflictScreen`), and what to do with unsaved changes on the way out (`UnsavedChangesScreen`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, RadioButton, RadioSet, Static
+
+from accountdesk.tui.wording import plural
+
+
+@dataclass(frozen=True, slots=True)
+class FieldConflict:
+    """One field the user changed that the server now holds differently."""
+
+    attribute: str
+    label: str
+    mine: str
+    """The user's value as the form shows it."""
+    theirs: str
+    """The server's current value as the form would show it."""
+
+
+Resolution = dict[str, bool]
+"""Attribute -> True to take the server's value, False to keep the user's."""
+
+
+class ConflictScreen(ModalScreen[Resolution | None]):
+    """One row per differing field: keep mine (preselected) or take the server's.
+
+    Dismisses with the choices, or None when cancelled (nothing is saved, the user's values
+    stay in the form).
+    """
+
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "resolve",
+            "Save choices",
+            tooltip="Save the profile with the values chosen here.",
+            id="conflict-save",
+        ),
+        Binding(
+            "m",
+            "choose_all(False)",
+            "All mine",
+            tooltip="Keep your value in every field.",
+            id="conflict-all-mine",
+        ),
+        Binding(
+            "t",
+            "choose_all(True)",
+            "All theirs",
+            tooltip="Take the server's value in every field.",
+            id="conflict-all-theirs",
+        ),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            tooltip="Back to the form without saving; your values stay.",
+            id="conflict-cancel",
+        ),
+    ]
+
+    def __init__(self, conflicts: Sequence[FieldConflict]) -> None:
+        super().__init__()
+        self.conflicts = tuple(conflicts)
+
+    def compose(self) -> ComposeResult:
+        count = len(self.conflicts)
+        with Vertical(id="conflict-dialog"):
+            yield Label(
+                "Your profile was changed elsewhere while you edited it.",
+                id="conflict-question",
+                markup=False,
+            )
+            yield Static(
+                plural(
+                    count,
+                    "{n} field differs. Keep your value or take the one now on the server.",
+                    "{n} fields differ. For each, keep your value or take the one now on the "
+                    "server.",
+                )
+                + " Arrows choose, tab moves on; m/t pick all mine/theirs.",
+                id="conflict-explanation",
+                markup=False,
+            )
+            with VerticalScroll(id="conflict-rows"):
+                for conflict in self.conflicts:
+                    with Vertical(classes="conflict-row"):
+                        yield Label(conflict.label, classes="conflict-label", markup=False)
+                        yield RadioSet(
+                            RadioButton(
+                                Text(f"Keep mine: {conflict.mine}"),
+                                value=True,
+                                id=f"conflict-{conflict.attribute}-mine",
+                            ),
+                            RadioButton(
+                                Text(f"Take server's: {conflict.theirs}"),
+                                id=f"conflict-{conflict.attribute}-theirs",
+                            ),
+                            id=f"conflict-{conflict.attribute}",
+                            classes="conflict-choice",
+                        )
+            with Horizontal(id="conflict-buttons"):
+                yield Button("Save with these choices", id="conflict-save", variant="primary")
+                yield Button("Cancel", id="conflict-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()
+
+    def take_theirs(self, attribute: str) -> bool:
+        return self.query_one(f"#conflict-{attribute}-theirs", RadioButton).value
+
+    def choose(self, attribute: str, *, theirs: bool) -> None:
+        suffix = "theirs" if theirs else "mine"
+        self.query_one(f"#conflict-{attribute}-{suffix}", RadioButton).value = True
+
+    def action_choose_all(self, theirs: bool) -> None:
+        for conflict in self.conflicts:
+            self.choose(conflict.attribute, theirs=theirs)
+
+    def action_resolve(self) -> None:
+        self.dismiss({c.attribute: self.take_theirs(c.attribute) for c in self.conflicts})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#conflict-save")
+    def _save_pressed(self) -> None:
+        self.action_resolve()
+
+    @on(Button.Pressed, "#conflict-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
+LeaveChoice = Literal["save", "discard", "keep"]
+
+
+class UnsavedChangesScreen(ModalScreen[LeaveChoice]):
+    """Leaving with unsaved changes: save them, discard them, or keep editing (Escape)."""
+
+    BINDINGS = [
+        Binding("s", "answer('save')", "Save", tooltip="Save, then leave.", id="unsaved-save"),
+        Binding(
+            "d",
+            "answer('discard')",
+            "Discard",
+            tooltip="Leave and forget the changes.",
+            id="unsaved-discard",
+        ),
+        Binding(
+            "escape",
+            "answer('keep')",
+            "Keep editing",
+            tooltip="Back to the form.",
+            id="unsaved-keep",
+        ),
+    ]
+
+    def __init__(self, changed_labels: Sequence[str]) -> None:
+        super().__init__()
+        self.changed_labels = tuple(changed_labels)
+
+    def compose(self) -> ComposeResult:
+        count = len(self.changed_labels)
+        with Vertical(id="unsaved-dialog"):
+            yield Label("You have unsaved changes.", id="unsaved-question", markup=False)
+            yield Label(
+                plural(count, "Changed: {names}.", "Changed ({n} fields): {names}.").replace(
+                    "{names}", ", ".join(self.changed_labels)
+                ),
+                id="unsaved-detail",
+                markup=False,
+            )
+            with Horizontal(id="unsaved-buttons"):
+                yield Button("Save", id="unsaved-save", variant="primary")
+                yield Button("Discard", id="unsaved-discard", variant="error")
+                yield Button("Keep editing", id="unsaved-keep")
+
+    def on_mount(self) -> None:
+        self.query_one("#unsaved-save", Button).focus()
+
+    def action_answer(self, choice: LeaveChoice) -> None:
+        self.dismiss(choice)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        choices: dict[str | None, LeaveChoice] = {
+            "unsaved-save": "save",
+            "unsaved-discard": "discard",
+            "unsaved-keep": "keep",
+        }
+        choice = choices.get(event.button.id)
+        if choice is not None:
+            event.stop()
+            self.dismiss(choice)

@@ -1,0 +1,109 @@
+"""Snapshots of the profile editor, its conflict dialog and the account overview hub.
+
+Every app runs on the embedded sandbox with the demo customer (fresh database per app), so the
+status line and the data are the same on every machine; nothing shown depends on the time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from helpers import DEMO_EMAIL, DEMO_PASSWORD, settle, wait_ready, wait_until
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from accountdesk.api import CustomerApiClient, CustomerPatch
+from accountdesk.session import Environment
+from accountdesk.tui.app import AccountDeskApp
+from accountdesk.tui.screens.account import AccountScreen
+from accountdesk.tui.screens.profile import EditProfileScreen
+from accountdesk.tui.screens.profile_dialogs import ConflictScreen
+
+SnapCompare = Callable[..., bool]
+MakeApp = Callable[..., AccountDeskApp]
+LARGE = (120, 40)
+SMALL = (80, 24)
+
+
+@pytest.fixture
+def embedded_app(make_app: MakeApp) -> AccountDeskApp:
+    return make_app(
+        Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
+    )
+
+
+async def account_hub(pilot: Pilot[Any]) -> None:
+    """The demo customer's overview, loaded."""
+    app = pilot.app
+    assert isinstance(app, AccountDeskApp)
+    await wait_ready(pilot, app)
+    await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)
+    await wait_until(pilot, lambda: isinstance(app.screen, AccountScreen), what="the account")
+    name = app.screen.query_one("#account-name", Static)
+    await wait_until(pilot, lambda: "Lovelace" in str(name.render()), what="the profile")
+    await settle(pilot)
+
+
+async def editing(pilot: Pilot[Any]) -> EditProfileScreen:
+    """The profile editor, loaded, with one field changed (the marker shows)."""
+    await account_hub(pilot)
+    await pilot.press("e")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditProfileScreen))
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EditProfileScreen)
+    screen.query_one("#profile-middle-name", Input).value = "Augusta"
+    await settle(pilot)
+    return screen
+
+
+def test_account_hub(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
+    assert snap_compare(embedded_app, run_before=account_hub, terminal_size=LARGE)
+
+
+def test_account_hub_small(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
+    assert snap_compare(embedded_app, run_before=account_hub, terminal_size=SMALL)
+
+
+def test_edit_profile(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await editing(pilot)
+
+    assert snap_compare(embedded_app, run_before=run_before, terminal_size=LARGE)
+
+
+def test_edit_profile_small_with_an_error(
+    snap_compare: SnapCompare, embedded_app: AccountDeskApp
+) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = await editing(pilot)
+        screen.query_one("#profile-phone", Input).value = "020 7946 0018"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(embedded_app, run_before=run_before, terminal_size=SMALL)
+
+
+def test_conflict_dialog(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = await editing(pilot)
+        app = pilot.app
+        assert isinstance(app, AccountDeskApp)
+        assert app.base_url is not None
+        # Another device changes the profile after the editor loaded it.
+        async with CustomerApiClient(app.base_url, "demo", "demo-storefront") as client:
+            anonymous = await client.anonymous_login()
+            token = await client.login(anonymous.access_token, DEMO_EMAIL, DEMO_PASSWORD)
+            await client.update_profile(
+                token.access_token,
+                CustomerPatch(middle_name="King", preferred_currency="EUR", company="Babbage & Co"),
+            )
+        screen.query_one("#profile-company", Input).value = "Difference Engines plc"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen), what="dialog")
+        # Not `settle`: the conflict worker waits for the dialog's answer.
+        await pilot.pause()
+
+    assert snap_compare(embedded_app, run_before=run_before, terminal_size=SMALL)

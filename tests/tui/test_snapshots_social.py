@@ -1,0 +1,148 @@
+"""Snapshots of the social step and of adding a password login (plain `def` tests).
+
+The apps run on the embedded sandbox ("Sandbox · demo" whatever its port). The sign-in page's
+address holds a fresh state, a PKCE challenge, the sandbox's port and the listener's port:
+all four are pinned here, so the picture is the same every run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from helpers import settle, wait_mode, wait_ready, wait_until
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from accountdesk.session import Environment
+from accountdesk.session import social as social_module
+from accountdesk.session.config import SocialLoginSettings
+from accountdesk.session.social import IdentityProvider, Pkce
+from accountdesk.tui.app import AccountDeskApp
+from accountdesk.tui.screens import login as login_module
+from accountdesk.tui.screens import social_login
+from accountdesk.tui.screens.account import AccountScreen
+from accountdesk.tui.screens.assign_account import AssignAccountScreen
+from accountdesk.tui.screens.social_login import SocialLoginScreen
+
+SnapCompare = Callable[..., bool]
+MakeApp = Callable[..., AccountDeskApp]
+SMALL = (80, 24)
+LARGE = (120, 40)
+# Below the kernel's ephemeral range (32768+): nothing else picks it by chance.
+PINNED_PORT = 29517
+PINNED_SANDBOX = "http://127.0.0.1:8000"
+
+
+@pytest.fixture
+def embedded_app(make_app: MakeApp) -> AccountDeskApp:
+    return make_app(
+        Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
+    )
+
+
+@pytest.fixture
+def pinned_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same state, verifier, sandbox address and listener port in every run."""
+    monkeypatch.setattr(social_module, "new_state", lambda: "pinned-state")
+    verifier = "pinned-verifier-" + "x" * 40
+    monkeypatch.setattr(
+        Pkce,
+        "generate",
+        classmethod(lambda cls: cls(verifier, social_module.s256_challenge(verifier))),
+    )
+    real_provider_for = login_module.identity_provider_for
+
+    def pinned_provider(*args: Any, **kwargs: Any) -> IdentityProvider:
+        provider = real_provider_for(*args, **kwargs)
+        endpoint = provider.authorize_endpoint
+        if provider.sandbox:
+            endpoint = PINNED_SANDBOX + social_module.SANDBOX_AUTHORIZE_PATH
+        return dataclasses.replace(provider, authorize_endpoint=endpoint, redirect_port=PINNED_PORT)
+
+    monkeypatch.setattr(login_module, "identity_provider_for", pinned_provider)
+
+
+async def open_social_step(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    assert isinstance(app, AccountDeskApp)
+    await wait_ready(pilot, app)
+    await settle(pilot)
+    await pilot.press("ctrl+f")
+    await wait_until(pilot, lambda: isinstance(app.screen, SocialLoginScreen))
+    screen = app.screen
+    assert isinstance(screen, SocialLoginScreen)
+    # Not settle(): the sign-in worker waits for the browser until the test ends.
+    await wait_until(pilot, lambda: bool(screen._url), what="the sign-in page's address")
+    await pilot.pause()
+
+
+def test_login_screen_offers_auth0(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
+    # At 80x24 the button is below the fold (ctrl+f and the palette reach it from anywhere).
+    assert snap_compare(embedded_app, run_before=settle, terminal_size=LARGE)
+
+
+@pytest.mark.usefixtures("pinned_sign_in")
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_social_step_in_the_sandbox(
+    snap_compare: SnapCompare, embedded_app: AccountDeskApp, size: tuple[int, int]
+) -> None:
+    async def social_step(pilot: Pilot[Any]) -> None:
+        await open_social_step(pilot)
+        await pilot.press(*"hedy@example.com")
+        await pilot.pause()
+
+    assert snap_compare(embedded_app, run_before=social_step, terminal_size=size)
+
+
+@pytest.mark.usefixtures("pinned_sign_in")
+def test_social_step_without_a_browser(
+    snap_compare: SnapCompare, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The embedded sandbox with Auth0 settings, taken for a real tenant.
+    monkeypatch.setattr(AccountDeskApp, "is_sandbox", property(lambda _app: False), raising=True)
+    monkeypatch.setattr(social_login, "open_in_browser", lambda _url: False)
+    app = make_app(
+        Environment(
+            name="sandbox",
+            base_url=None,
+            tenant="demo",
+            client_id="demo-storefront",
+            social_login=SocialLoginSettings(auth0_domain="shop.eu.auth0.com", client_id="spa"),
+        )
+    )
+
+    async def no_browser(pilot: Pilot[Any]) -> None:
+        await open_social_step(pilot)
+        screen = pilot.app.screen
+        await wait_until(
+            pilot,
+            lambda: "No browser" in str(screen.query_one("#social-progress", Static).content),
+            what="the advice",
+        )
+
+    assert snap_compare(app, run_before=no_browser, terminal_size=SMALL)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_add_password_login(
+    snap_compare: SnapCompare, embedded_app: AccountDeskApp, size: tuple[int, int]
+) -> None:
+    async def assign(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, AccountDeskApp)
+        await open_social_step(pilot)
+        await pilot.press(*"hedy@example.com", "enter")
+        await wait_mode(pilot, app, "account")
+        account = app.screen
+        assert isinstance(account, AccountScreen)
+        await wait_until(pilot, lambda: account.password_login is False, what="the profile")
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, AssignAccountScreen))
+        await settle(pilot)
+        await pilot.press(*"violet-harbour-7")
+        await settle(pilot)
+
+    assert snap_compare(embedded_app, run_before=assign, terminal_size=size)
