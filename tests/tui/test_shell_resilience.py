@@ -248,3 +248,38 @@ async def test_logging_in_loads_the_account_once_and_again_after_a_flow(
         await app.push_screen(BrokenScreen())
         app.pop_screen()
         await wait_until(pilot, lambda: len(loads) == 2, what="the reload after a flow")
+
+
+def test_every_modal_screen_has_its_own_footer() -> None:
+    # A modal without one shows the footer of the screen behind it: keys it does not answer.
+    import importlib
+    import pkgutil
+
+    from textual.screen import ModalScreen
+
+    from accountdesk.tui import screens
+    from accountdesk.tui.screens.dialog import DialogScreen
+
+    for module in pkgutil.iter_modules(screens.__path__):
+        importlib.import_module(f"{screens.__name__}.{module.name}")
+
+    def subclasses(cls: type) -> list[type]:
+        found = []
+        for sub in cls.__subclasses__():
+            found += [sub, *subclasses(sub)]
+        return found
+
+    ours = [cls for cls in subclasses(ModalScreen) if cls.__module__.startswith("accountdesk.")]
+    assert ours
+    without_footer = [
+        cls.__name__
+        for cls in ours
+        if not issubclass(cls, DialogScreen) and "Footer()" not in _source_of(cls)
+    ]
+    assert without_footer == []
+
+
+def _source_of(cls: type) -> str:
+    import inspect
+
+    return inspect.getsource(cls)
