@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from accountdesk.api import TraceEvent
+from accountdesk.api.sandbox_extras import is_loopback_sandbox
 from accountdesk.session import (
     AccountService,
     Environment,
@@ -172,6 +173,7 @@ class AccountDeskApp(App[int]):
             token_store=token_store,
             store_notice=store_notice,
             choose_store=choose_token_store,
+            probe_sandbox=is_loopback_sandbox,
         )
         self._navigation = Navigator(self)
         self.theme = preferences.starting_theme(settings)

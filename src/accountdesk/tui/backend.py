@@ -11,13 +11,12 @@ and the screens watch.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import platformdirs
 
 from accountdesk.api import ApiError, TraceEvent, TransportError
-from accountdesk.api.sandbox_extras import is_loopback_sandbox
 from accountdesk.session import (
     AccountService,
     BackendNotReadyError,
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
     from accountdesk.tui.app import AccountDeskApp
 
 ChooseStore = Callable[[Settings], TokenStoreChoice]
+ProbeSandbox = Callable[[str], Awaitable[bool]]
 
 
 class Backend:
@@ -60,13 +60,18 @@ class Backend:
         token_store: TokenStore | None,
         store_notice: StoreNotice | None,
         choose_store: ChooseStore,
+        probe_sandbox: ProbeSandbox,
     ) -> None:
+        """``choose_store`` picks the token store (it may block: run in a thread) and
+        ``probe_sandbox`` tells whether a URL is a separately started sandbox; the app hands
+        both in, so they can be replaced where the outside world is not wanted."""
         self._app = app
         self._settings = settings
         self._environment = environment
         self._token_store = token_store
         self._store_notice = store_notice
         self._choose_store = choose_store
+        self._probe_sandbox = probe_sandbox
         self._account: AccountService | None = None
         self._sandbox: EmbeddedSandbox | None = None
         # A plain task, not a Textual worker: it lasts as long as the sandbox, and a worker
@@ -125,7 +130,7 @@ class Backend:
             self._account = await self._open_account(base_url)
         app.base_url = base_url
         if self._environment.base_url is not None:
-            app.sandbox_detected = await is_loopback_sandbox(base_url)
+            app.sandbox_detected = await self._probe_sandbox(base_url)
         await self._greet(self._account)
         if lost_email is not None and not self.logged_in:
             app.navigation.session_lost(SANDBOX_RESTARTED_LOG_IN, email=lost_email)
