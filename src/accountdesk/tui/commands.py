@@ -20,8 +20,9 @@ _SYSTEM_ACTIONS = frozenset({"quit", "command_palette", "change_theme", "help_qu
 class BoundActionsProvider(Provider):
     """One command per enabled binding of the app and the screen the palette was opened on."""
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        commands: list[tuple[str, str, Callable[[], object]]] = []
+    def _commands(self) -> list[tuple[str, str, str, Callable[[], object]]]:
+        """(name, help, binding id, callback) of each command, by name."""
+        commands: list[tuple[str, str, str, Callable[[], object]]] = []
         seen: set[tuple[int, str]] = set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
@@ -39,17 +40,24 @@ class BoundActionsProvider(Provider):
             key_display = self.app.get_key_display(binding) or key
             help_text = binding.tooltip or f"Key: {key_display}"
             commands.append(
-                (binding.description, help_text, partial(self.app.run_action, binding.action, node))
+                (
+                    binding.description,
+                    help_text,
+                    binding.id,
+                    partial(self.app.run_action, binding.action, node),
+                )
             )
         return sorted(commands, key=lambda command: command[0])
 
     async def discover(self) -> Hits:
-        for name, help_text, callback in self._commands():
+        for name, help_text, _id, callback in self._commands():
             yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
+        for name, help_text, binding_id, callback in self._commands():
+            # The binding id names the action in other words ("toggle-theme" for
+            # "Light/dark"): searching "theme" finds it. Names still rank first.
+            score = max(matcher.match(name), matcher.match(binding_id.replace("-", " ")) * 0.9)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)

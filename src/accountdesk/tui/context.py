@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from accountdesk.api import TraceEvent
     from accountdesk.session import AccountService, Environment, SessionManager, StoreNotice
+    from accountdesk.tui.navigation import Navigator
 
 BackendState = Literal["connecting", "ready", "failed"]
 
@@ -47,6 +48,16 @@ class AppServices(Protocol):
         ...
 
     @property
+    def logged_in(self) -> bool:
+        """True while a customer session is live (False while connecting)."""
+        ...
+
+    @property
+    def navigation(self) -> Navigator:
+        """Mode switches, the re-login overlay and the way back to the login screen."""
+        ...
+
+    @property
     def api_log(self) -> list[TraceEvent]:
         """Every API request of this run, oldest first (bodies already redacted)."""
         ...
@@ -57,6 +68,7 @@ class AppServices(Protocol):
         ...
 
     backend_state: BackendState
+    connection_problem: str | None
     store_remembers: bool
     store_notice: StoreNotice | None
     customer_email: str | None

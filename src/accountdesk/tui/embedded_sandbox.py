@@ -84,6 +84,22 @@ class EmbeddedSandbox:
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
+    @property
+    def running(self) -> bool:
+        """True from a successful start until the process ends."""
+        return self._process is not None and self._process.returncode is None
+
+    async def wait(self) -> int | None:
+        """Wait until the process ends (however it ends); its exit code, None if never started.
+
+        The app watches this to notice a sandbox that crashed or was killed at once, rather
+        than at the next request.
+        """
+        process = self._process
+        if process is None:
+            return None
+        return await process.wait()
+
     async def start(self) -> str:
         """Spawn the sandbox and wait for its ready line; raises `SandboxStartError`."""
         # Ours alone: the sandbox database holds emailed tokens and signing secrets.

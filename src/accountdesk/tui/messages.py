@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.message import Message
+from textual.worker import Worker
 
 from accountdesk.api import TraceEvent
 from accountdesk.session import SessionEvent
@@ -22,3 +23,10 @@ class SessionEventReceived(Message):
     """The session manager published a login/logout; the app routes the user accordingly."""
 
     event: SessionEvent
+
+
+@dataclass
+class WorkerFailed(Message):
+    """A worker (of the app or of any screen) ended with an exception nobody handled."""
+
+    worker: Worker[object]

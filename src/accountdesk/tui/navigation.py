@@ -1,19 +1,54 @@
-"""Named flows: screens open one another by name, never by importing a sibling module.
+"""Where the user is: named flows, the two screen stacks, and every move between them.
 
-A flow's module is imported when the flow is first opened, so the login screen paints without
-paying for the account screens, and no screen module imports another screen module to reach it.
+Screens open one another by name (`open_flow`), never by importing a sibling module; a flow's
+module is imported when the flow is first opened, so the login screen paints without paying
+for the account screens.
+
+The app has two modes, each with its own screen stack: "auth" (login and the flows around it)
+and "account" (the logged-in customer's screens). `Navigator` owns them. Every change of mode
+runs in one queue, one at a time, in a worker (not on the app's message loop), and stops as
+soon as the app is shutting down:
+
+- two switches never interleave (a logout arriving while the login's switch still mounts the
+  account screens);
+- the app's message loop stays free while a switch awaits mounts and removals, so callbacks
+  that new screens queue on it (Textual's header title) run before those screens can go away;
+- Textual closes the app by iterating over its mode stacks; a switch half-way through must
+  not add or remove a stack meanwhile ("dictionary changed size during iteration").
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.screen import Screen
 
+from accountdesk.session import EmailChanged, LoggedIn, LoggedOut, LogoutReason
+from accountdesk.tui.context import services_of
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from accountdesk.session import SessionEvent
+
+AUTH_MODE = "auth"
+ACCOUNT_MODE = "account"
+_TRANSIT_MODE = "transit"
+
+SESSION_EXPIRED_REASON = "Your session expired. Log in again to continue."
+
 # name -> "module:ScreenClass"
 FLOWS: dict[str, str] = {
+    "login": "accountdesk.tui.screens.login:LoginScreen",
+    "sign-up": "accountdesk.tui.screens.signup:SignUpScreen",
+    "forgot-password": "accountdesk.tui.screens.forgot_password:ForgotPasswordScreen",
+    "reset-password": "accountdesk.tui.screens.forgot_password:ResetPasswordScreen",
+    "activation": "accountdesk.tui.screens.activation:ActivationScreen",
+    "account": "accountdesk.tui.screens.account:AccountScreen",
     "edit-profile": "accountdesk.tui.screens.profile:EditProfileScreen",
     "addresses": "accountdesk.tui.screens.addresses:AddressBookScreen",
     "change-password": "accountdesk.tui.screens.change_password:ChangePasswordScreen",
@@ -22,6 +57,9 @@ FLOWS: dict[str, str] = {
     "social-login": "accountdesk.tui.screens.social_login:SocialLoginScreen",
     "assign-account": "accountdesk.tui.screens.assign_account:AssignAccountScreen",
 }
+
+# The flow at the bottom of each mode's stack.
+MODE_ROOTS: dict[str, str] = {AUTH_MODE: "login", ACCOUNT_MODE: "account"}
 
 
 def flow_screen(name: str, **arguments: Any) -> Screen[Any]:
@@ -35,3 +73,216 @@ def flow_screen(name: str, **arguments: Any) -> Screen[Any]:
 def open_flow(app: App[Any], name: str, **arguments: Any) -> None:
     """Push the flow ``name`` over the current screen."""
     app.push_screen(flow_screen(name, **arguments))
+
+
+def return_to_login(node: DOMNode, message: str, *, email: str | None = None) -> None:
+    """Leave ``node``'s flow for the login screen, which shows ``message`` (and only that)
+    with ``email`` filled in and the password focused. Logged in, the message is a notice."""
+    services_of(node).navigation.return_to_login(node, message, email=email)
+
+
+def _mode_root(mode: str, **arguments: Any) -> Callable[[], Screen[Any]]:
+    return lambda: flow_screen(MODE_ROOTS[mode], **arguments)
+
+
+def mode_roots() -> dict[str, Callable[[], Screen[Any]]]:
+    """The app's MODES: each mode's root screen, built when the mode is first shown."""
+    return {mode: _mode_root(mode) for mode in MODE_ROOTS}
+
+
+class Navigator:
+    """The two mode stacks, the re-login overlay after an expiry, and the way back to login."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self._app = app
+        self._lock = asyncio.Lock()
+        # Where the last queued switch leads: decisions taken while a switch is still queued
+        # must see where the user is going, not where the user still is.
+        self._target_mode: str | None = None
+        self._pending_switches = 0
+        # The customer whose session expired, while the re-login overlay is up.
+        self._reauthenticating: str | None = None
+        self._overlay_open = False
+        self._in_flight: set[asyncio.Task[None]] = set()
+
+    @property
+    def mode(self) -> str:
+        """The mode the user is in, or is being taken to."""
+        return self._target_mode or self._app.current_mode
+
+    async def start(self) -> None:
+        """Show the login screen (the first paint: nothing else can be queued yet)."""
+        await self._app.switch_mode(AUTH_MODE)
+
+    # -- the queue ---------------------------------------------------------------------------
+
+    def _queue(self, step: Callable[[], Coroutine[Any, Any, None]], description: str) -> None:
+        async def run_in_turn() -> None:
+            async with self._lock:
+                if self._alive():
+                    await step()
+
+        # The worker reports failures and lets "wait for all workers" include the switch;
+        # the task inside is shielded, so cancelling workers at exit does not stop a switch
+        # half-way (between "this screen is mounting" and "its stack is gone").
+        task = asyncio.create_task(run_in_turn(), name=description)
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+        async def follow() -> None:
+            await asyncio.shield(task)
+
+        self._app.run_worker(
+            follow(), group="navigation", exit_on_error=False, description=description
+        )
+
+    async def wait_idle(self) -> None:
+        """Wait until no switch is in flight (before closing), including switches queued
+        while waiting (a logout arriving during the login's switch)."""
+        while self._in_flight:
+            await asyncio.wait(set(self._in_flight))
+
+    def _alive(self) -> bool:
+        # False from the moment Textual starts closing the app (it then walks the stacks).
+        return self._app.is_running
+
+    # -- switching modes ---------------------------------------------------------------------
+
+    def show_fresh(self, mode: str, **root_arguments: Any) -> None:
+        """Show a new stack for ``mode`` (its root built with ``root_arguments``) and drop
+        the other one.
+
+        Dropping the auth stack after login discards typed passwords; dropping the account
+        stack discards the previous customer's data (also when another customer logs in
+        while the account mode is shown, e.g. by activating an account from the mailbox).
+        """
+        self._target_mode = mode
+        self._pending_switches += 1
+
+        async def switch() -> None:
+            try:
+                await self._show_fresh(mode, _mode_root(mode, **root_arguments))
+            finally:
+                self._pending_switches -= 1
+                if not self._pending_switches:
+                    self._target_mode = None
+                if self._alive():
+                    self._app.refresh_bindings()
+
+        self._queue(switch, "Switching screens")
+
+    async def _show_fresh(self, mode: str, root: Callable[[], Screen[Any]]) -> None:
+        # Every step checks that the app still runs right before it touches the stacks (no
+        # await in between): once closing started, Textual owns them.
+        app = self._app
+        in_transit = app.current_mode == mode
+        if in_transit:
+            # The shown stack cannot be removed: stand on a blank screen meanwhile (not the
+            # other mode's root, whose widgets would be mounted only to be torn down at once).
+            app.add_mode(_TRANSIT_MODE, Screen)
+            await app.switch_mode(_TRANSIT_MODE)
+        if not self._alive():
+            return
+        await self._reset_mode(mode, root)
+        if not self._alive():
+            return
+        await app.switch_mode(mode)
+        if in_transit:
+            if not self._alive():
+                return
+            await app.remove_mode(_TRANSIT_MODE)
+        for other in MODE_ROOTS:
+            if other == mode:
+                continue
+            if not self._alive():
+                return
+            await self._reset_mode(other, _mode_root(other))
+
+    async def _reset_mode(self, mode: str, root: Callable[[], Screen[Any]]) -> None:
+        await self._app.remove_mode(mode)
+        if self._alive():
+            self._app.add_mode(mode, root)
+
+    # -- session events ----------------------------------------------------------------------
+
+    def follow_session(self, event: SessionEvent) -> None:
+        """Take the user where a login, logout or expiry leads."""
+        services = services_of(self._app)
+        if isinstance(event, LoggedIn):
+            previous = self._reauthenticating if self._overlay_open else services.customer_email
+            self._overlay_open = False
+            self._reauthenticating = None
+            services.customer_email = event.email
+            if self.mode == ACCOUNT_MODE and previous is not None and previous == event.email:
+                # The same customer again (the re-login overlay dismisses itself): the user is
+                # back on the screen with the unsaved input.
+                self._app.refresh_bindings()
+                return
+            self.show_fresh(ACCOUNT_MODE)
+        elif isinstance(event, EmailChanged):
+            services.customer_email = event.email
+        elif isinstance(event, LoggedOut):
+            previous_email = services.customer_email
+            services.customer_email = None
+            if event.reason is LogoutReason.EXPIRED:
+                self._session_expired(previous_email)
+            else:
+                self.show_fresh(AUTH_MODE)
+                if event.reason is LogoutReason.DELETED:
+                    self._app.notify("Your account was deleted.", title="Goodbye")
+                else:
+                    self._app.notify("You are logged out.")
+        self._app.refresh_bindings()
+
+    def session_lost(self, message: str, *, email: str | None) -> None:
+        """The session ended without a logout (the server restarted): log in again."""
+        services_of(self._app).customer_email = None
+        self._overlay_open = False
+        self._reauthenticating = None
+        if self.mode == AUTH_MODE:
+            self._app.notify(message, severity="warning", markup=False)
+        else:
+            self.show_fresh(AUTH_MODE, reason=message, email=email)
+        self._app.refresh_bindings()
+
+    def _session_expired(self, email: str | None) -> None:
+        if self.mode != ACCOUNT_MODE:
+            self._app.notify(SESSION_EXPIRED_REASON, severity="warning")
+            return
+        if self._overlay_open:
+            return
+        self._overlay_open = True
+        self._reauthenticating = email
+
+        async def open_overlay() -> None:
+            # Pushed in the queue: a switch in flight would otherwise carry it away.
+            if self._app.current_mode != ACCOUNT_MODE:
+                self._overlay_open = False
+                return
+            overlay = flow_screen(
+                "login", reason=SESSION_EXPIRED_REASON, resume_in_place=True, email=email
+            )
+            self._app.push_screen(overlay, self._reauthentication_closed)
+
+        self._queue(open_overlay, "Asking to log in again")
+
+    def _reauthentication_closed(self, _result: object | None) -> None:
+        if services_of(self._app).logged_in:
+            return
+        # Closed without logging in: the screens underneath belong to a session that is gone.
+        self._overlay_open = False
+        self._reauthenticating = None
+        self.show_fresh(AUTH_MODE)
+
+    # -- back to login -----------------------------------------------------------------------
+
+    def return_to_login(self, node: DOMNode, message: str, *, email: str | None) -> None:
+        """See `return_to_login` (the module function screens call)."""
+        if self.mode == AUTH_MODE:
+            # A fresh login screen: no earlier error or notice next to this one.
+            self.show_fresh(AUTH_MODE, notice=message, email=email)
+            return
+        # Logged in (e.g. a reset opened from the mailbox): close the flow, say how it went.
+        if isinstance(node, Screen) and node.is_current:
+            node.dismiss()
+        self._app.notify(message, markup=False)

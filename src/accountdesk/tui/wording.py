@@ -31,6 +31,12 @@ from accountdesk.api import (
 from accountdesk.session import StoreNotice
 
 RECONNECT_ADVICE = "Press F5 to reconnect."
+SANDBOX_STOPPED = "The sandbox stopped."
+NOT_CONNECTED = "Not connected."
+SANDBOX_RESTARTED_LOG_IN = "The sandbox restarted and your session ended. Log in again."
+UNEXPECTED_FAILURE_TITLE = "Something went wrong"
+MAILBOX_UNREADABLE = "The sandbox mailbox could not be read."
+MAILBOX_NOT_EMPTIED = "The sandbox mailbox could not be emptied."
 
 # By code: the session layer's own conditions.
 _BY_CODE = {
@@ -82,6 +88,31 @@ def plural(count: int, one: str, other: str) -> str:
     translated).
     """
     return (one if count == 1 else other).replace("{n}", str(count))
+
+
+def sentences(*parts: str) -> str:
+    """Sentences joined by one space, each ending in exactly one full stop (or ! or ?).
+
+    Messages are built from pieces (a description, then the advice); a piece that already
+    ends its sentence must not get a second stop ("available.)." or "reconnect.."), and one
+    that does not gets one.
+    """
+    joined = []
+    for part in parts:
+        text = part.strip()
+        if not text:
+            continue
+        if text.rstrip(")")[-1:] not in (".", "!", "?"):
+            text += "."
+        joined.append(text)
+    return " ".join(joined)
+
+
+def with_reconnect_advice(message: str) -> str:
+    """``message`` followed by the one advice that helps a lost connection, never twice."""
+    if RECONNECT_ADVICE in message:
+        return sentences(message)
+    return sentences(message, RECONNECT_ADVICE)
 
 
 def seconds_text(seconds: int) -> str:

@@ -113,7 +113,10 @@ class AccountScreen(AccountDeskScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._shown_once = False
+        # Set when another screen covers this one; a resume then reloads. Textual resumes a
+        # new mode's first screen twice (creating the mode, then switching to it): counting
+        # resumes would load twice, the second load cancelling the first.
+        self._covered = False
         self._customer: Customer | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -158,12 +161,15 @@ class AccountScreen(AccountDeskScreen):
     def action_open_flow(self, name: str) -> None:
         open_flow(self.app, name)
 
+    def on_screen_suspend(self) -> None:
+        self._covered = True
+
     def on_screen_resume(self) -> None:
-        # Back from a flow that may have changed the profile: show the true state. (The first
-        # resume comes with the mount, which loads already.)
-        if self._shown_once:
+        # Back from a flow that may have changed the profile: show the true state. (The
+        # resumes that come with the mount find nothing to catch up with: mounting loads.)
+        if self._covered:
+            self._covered = False
             self.load_profile()
-        self._shown_once = True
 
     @work(
         exclusive=True,

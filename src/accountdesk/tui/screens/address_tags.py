@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
 from accountdesk.tui.address_rules import WELL_KNOWN_TAGS, tag_problem
+from accountdesk.tui.screens.dialog import DialogScreen
 from accountdesk.tui.widgets.form_field import FormField
 
 
@@ -34,7 +34,7 @@ class TagCheckbox(Checkbox):
         self.tag = tag
 
 
-class AddressTagsScreen(ModalScreen[TagChanges | None]):
+class AddressTagsScreen(DialogScreen[TagChanges | None]):
     """Dismisses with the changes, or None when cancelled or nothing changed."""
 
     BINDINGS = [
@@ -59,7 +59,7 @@ class AddressTagsScreen(ModalScreen[TagChanges | None]):
         self.current = tuple(tags)
         self.summary = summary
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical(id="address-tags-dialog"):
             yield Label("Address tags", id="address-tags-title")
             yield Label(self.summary, id="address-tags-summary", markup=False)

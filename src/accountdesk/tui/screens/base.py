@@ -5,11 +5,37 @@ from __future__ import annotations
 from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, WorkerState
 
 from accountdesk.tui.context import services_of
+from accountdesk.tui.messages import WorkerFailed
 from accountdesk.tui.widgets.api_log import ApiLogPanel
 from accountdesk.tui.widgets.status import SessionStatus
+
+
+class ScreenHeader(Header):
+    """Textual's header, with its title set synchronously.
+
+    Textual's `Header` updates its title from an *async* watcher: the first update is queued
+    as a callback on the app's and the screen's message queues when the header mounts. A
+    screen closed before those callbacks run (the re-login overlay closed right after it
+    opened, a stack dropped by a mode switch while the app is busy) has lost the title
+    widget by then, and the callback's ``NoMatches`` kills the app. A plain function watcher
+    runs at once, while the header is whole, and on every later title change.
+    """
+
+    def _on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # instead of Header._on_mount and its queued coroutine
+        self.watch(self.app, "title", self._show_title)
+        self.watch(self.app, "sub_title", self._show_title)
+        self.watch(self.screen, "title", self._show_title)
+        self.watch(self.screen, "sub_title", self._show_title)
+
+    def _show_title(self) -> None:
+        # Queried by type name: Textual does not export HeaderTitle.
+        for title in self.query("HeaderTitle").results(Static):
+            title.update(self.format_title())
 
 
 class AccountDeskScreen(Screen[object]):
@@ -18,7 +44,7 @@ class AccountDeskScreen(Screen[object]):
     api_log_panel = getters.query_one(ApiLogPanel)
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
+        yield ScreenHeader(icon="◆")
         yield SessionStatus()
         yield from self.compose_body()
         yield ApiLogPanel()
@@ -33,6 +59,13 @@ class AccountDeskScreen(Screen[object]):
     def _follow_api_log_toggle(self) -> None:
         self._show_api_log(services_of(self).show_api_log)
         self.watch(self.app, "show_api_log", self._show_api_log, init=False)
+
+    @on(Worker.StateChanged)
+    def _hand_unhandled_failure_to_the_app(self, event: Worker.StateChanged) -> None:
+        # A worker's state changes reach only its own node; the app reports them all in one
+        # place (logged, shown in words), whatever screen or group the worker belongs to.
+        if event.state is WorkerState.ERROR:
+            self.app.post_message(WorkerFailed(event.worker))
 
     @on(events.ScreenResume)
     def _catch_up_api_log(self) -> None:

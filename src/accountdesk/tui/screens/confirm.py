@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from accountdesk.tui.screens.dialog import DialogScreen
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(DialogScreen[bool]):
     """Dismisses with True for the confirm button / ``y``, False for cancel / ``n`` / Escape."""
 
     BINDINGS = [
@@ -35,7 +36,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.cancel_label = cancel_label
         self.destructive = destructive
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
             yield Label(self.question, id="confirm-question", markup=False)
             if self.detail:

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from accountdesk.api import AccountDeskError, InvalidCodeError, NotFoundError
+from accountdesk.tui.navigation import return_to_login
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, extract_token, normalized_email, token_problem
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
@@ -209,19 +210,4 @@ class ResetPasswordScreen(FormScreen):
 
     def _back_to_login(self) -> None:
         # Deliberately no automatic login (OWASP forgot-password cheat sheet).
-        from accountdesk.tui.screens.login import LoginScreen  # login imports this module
-
-        if self.is_current:
-            self.dismiss()
-        login = next(
-            (
-                screen
-                for screen in reversed(self.app.screen_stack)
-                if isinstance(screen, LoginScreen)
-            ),
-            None,
-        )
-        if login is not None:
-            login.show_success(RESET_DONE_MESSAGE, email=self.email)
-        else:
-            self.app.notify(RESET_DONE_MESSAGE, markup=False)
+        return_to_login(self, RESET_DONE_MESSAGE, email=self.email)

@@ -11,11 +11,8 @@ from textual.widgets import Button, Input, Static
 from accountdesk.api import AccountDeskError, NotActivatedError, UnauthorizedError
 from accountdesk.session.social import identity_provider_for
 from accountdesk.tui.context import account_of, services_of
-from accountdesk.tui.navigation import flow_screen
-from accountdesk.tui.screens.activation import ActivationScreen
-from accountdesk.tui.screens.forgot_password import ForgotPasswordScreen
+from accountdesk.tui.navigation import flow_screen, open_flow
 from accountdesk.tui.screens.form import FormScreen
-from accountdesk.tui.screens.signup import SignUpScreen
 from accountdesk.tui.validation import email_problem, normalized_email
 from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe
 from accountdesk.tui.widgets.password_strength import PasswordInput
@@ -23,7 +20,10 @@ from accountdesk.tui.widgets.password_strength import PasswordInput
 
 class LoginScreen(FormScreen):
     """The "auth" mode root; pushed with ``resume_in_place`` over the user's work when the
-    session expired, and dismissed again after a successful login."""
+    session expired, and dismissed again after a successful login.
+
+    Shows at most one message above the form: ``reason`` (why the user has to log in) or
+    ``notice`` (how the flow that led back here ended, e.g. a password reset), not both."""
 
     TITLE = "Account Desk"
     SUB_TITLE = "Log in"
@@ -81,9 +81,11 @@ class LoginScreen(FormScreen):
         *,
         resume_in_place: bool = False,
         email: str | None = None,
+        notice: str | None = None,
     ) -> None:
         super().__init__()
         self.reason = reason
+        self.notice = None if reason else notice
         self.resume_in_place = resume_in_place
         self.initial_email = email or ""
 
@@ -123,6 +125,10 @@ class LoginScreen(FormScreen):
 
     def first_focus(self) -> str:
         return "#login-password" if self.initial_email else "#login-email"
+
+    def on_mount(self) -> None:
+        if self.notice:
+            self.form_status.show_success(self.notice)
 
     # -- submitting --------------------------------------------------------------------------
 
@@ -203,13 +209,11 @@ class LoginScreen(FormScreen):
 
     @on(Button.Pressed, "#login-sign-up")
     def action_sign_up(self) -> None:
-        self.app.push_screen(SignUpScreen(email=self.query_one("#login-email", Input).value))
+        open_flow(self.app, "sign-up", email=self.query_one("#login-email", Input).value)
 
     @on(Button.Pressed, "#login-forgot")
     def action_forgot_password(self) -> None:
-        self.app.push_screen(
-            ForgotPasswordScreen(email=self.query_one("#login-email", Input).value)
-        )
+        open_flow(self.app, "forgot-password", email=self.query_one("#login-email", Input).value)
 
     @on(Button.Pressed, "#login-social")
     def action_social_login(self) -> None:
@@ -240,12 +244,4 @@ class LoginScreen(FormScreen):
     @on(Button.Pressed, "#login-activate")
     def action_activate(self) -> None:
         email = self.query_one("#login-email", Input).value.strip()
-        self.app.push_screen(ActivationScreen(email=email or None))
-
-    def show_success(self, message: str, *, email: str | None = None) -> None:
-        """Called by a flow that returns here (e.g. after a password reset)."""
-        if email:
-            self.query_one("#login-email", Input).value = email
-        self.query_one("#login-resend", Button).add_class("-hidden")
-        self.form_status.show_success(message)
-        self.query_one("#login-password", Input).focus()
+        open_flow(self.app, "activation", email=email or None)

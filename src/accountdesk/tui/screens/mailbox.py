@@ -32,7 +32,14 @@ from accountdesk.session import SessionExpiredError
 from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
-from accountdesk.tui.wording import describe, local_time, plural
+from accountdesk.tui.wording import (
+    MAILBOX_NOT_EMPTIED,
+    MAILBOX_UNREADABLE,
+    describe,
+    local_time,
+    plural,
+    with_reconnect_advice,
+)
 
 POLL_SECONDS = 3.0
 
@@ -145,11 +152,14 @@ class MailboxScreen(AccountDeskScreen):
             return
         try:
             messages = await fetch_outbox(base_url, services.environment.tenant)
-        except OutboxError as error:
+        except OutboxError:
             self.table.border_subtitle = "unavailable"
-            # Polling repeats the failure every few seconds: say it once.
+            # Polling repeats the failure every few seconds: say it once. (The error's own
+            # text is the HTTP library's, not a sentence for the user.)
             if not self.unavailable:
-                self.notify(error.args[0], severity="error", markup=False)
+                self.notify(
+                    with_reconnect_advice(MAILBOX_UNREADABLE), severity="error", markup=False
+                )
             self.unavailable = True
             return
         self.unavailable = False
@@ -252,8 +262,8 @@ class MailboxScreen(AccountDeskScreen):
             return
         try:
             await empty_outbox(base_url, services_of(self).environment.tenant)
-        except OutboxError as error:
-            self.notify(error.args[0], severity="error", markup=False)
+        except OutboxError:
+            self.notify(with_reconnect_advice(MAILBOX_NOT_EMPTIED), severity="error", markup=False)
             return
         self.show_messages([])
 

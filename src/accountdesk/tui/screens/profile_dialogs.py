@@ -12,9 +12,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 
+from accountdesk.tui.screens.dialog import DialogScreen
 from accountdesk.tui.wording import plural
 
 
@@ -34,7 +34,7 @@ Resolution = dict[str, bool]
 """Attribute -> True to take the server's value, False to keep the user's."""
 
 
-class ConflictScreen(ModalScreen[Resolution | None]):
+class ConflictScreen(DialogScreen[Resolution | None]):
     """One row per differing field: keep mine (preselected) or take the server's.
 
     Dismisses with the choices, or None when cancelled (nothing is saved, the user's values
@@ -76,7 +76,7 @@ class ConflictScreen(ModalScreen[Resolution | None]):
         super().__init__()
         self.conflicts = tuple(conflicts)
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         count = len(self.conflicts)
         with Vertical(id="conflict-dialog"):
             yield Label(
@@ -148,7 +148,7 @@ class ConflictScreen(ModalScreen[Resolution | None]):
 LeaveChoice = Literal["save", "discard", "keep"]
 
 
-class UnsavedChangesScreen(ModalScreen[LeaveChoice]):
+class UnsavedChangesScreen(DialogScreen[LeaveChoice]):
     """Leaving with unsaved changes: save them, discard them, or keep editing (Escape)."""
 
     BINDINGS = [
@@ -173,7 +173,7 @@ class UnsavedChangesScreen(ModalScreen[LeaveChoice]):
         super().__init__()
         self.changed_labels = tuple(changed_labels)
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         count = len(self.changed_labels)
         with Vertical(id="unsaved-dialog"):
             yield Label("You have unsaved changes.", id="unsaved-question", markup=False)

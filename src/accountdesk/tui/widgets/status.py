@@ -1,4 +1,5 @@
-"""The status line under the header: which backend, whether it answers, and who is logged in."""
+"""The status line under the header: which backend, whether it answers (and if not, why and
+what to do), and who is logged in."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from accountdesk.tui.context import services_of
+from accountdesk.tui.wording import NOT_CONNECTED, with_reconnect_advice
 
 
 def environment_label(
@@ -31,7 +33,13 @@ class SessionStatus(Horizontal):
         yield Static(id="status-customer", markup=False)
 
     def on_mount(self) -> None:
-        for attribute in ("backend_state", "customer_email", "base_url", "sandbox_detected"):
+        for attribute in (
+            "backend_state",
+            "connection_problem",
+            "customer_email",
+            "base_url",
+            "sandbox_detected",
+        ):
             self.watch(self.app, attribute, self._refresh_status, init=False)
         self._refresh_status()
 
@@ -52,7 +60,8 @@ class SessionStatus(Horizontal):
         if state == "connecting":
             text = Text("connecting…")
         elif state == "failed":
-            text = Text("not connected")
+            # What is known about the cause, and the one thing to do about it.
+            text = Text(with_reconnect_advice(services.connection_problem or NOT_CONNECTED))
         elif email:
             text = Text.assemble("Logged in as ", (email, "bold"))
         else:
