@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from accountdesk.session.config import Settings
@@ -94,18 +95,6 @@ def probe_keyring() -> KeyringProbe:
     return KeyringProbe(True, name)
 
 
-async def pick_token_store(
-    settings: Settings, *, wait_seconds: float = KEYRING_TIMEOUT_SECONDS
-) -> TokenStoreChoice:
-    """`choose_token_store` off the event loop, within ``wait_seconds``: a keyring that does not
-    answer in time (locked, waiting for an unlock prompt, hung) means memory and a notice."""
-    try:
-        return await asyncio.wait_for(asyncio.to_thread(choose_token_store, settings), wait_seconds)
-    except TimeoutError:
-        _log.warning("the OS keyring did not answer within %g seconds", wait_seconds)
-        return TokenStoreChoice(MemoryTokenStore(), StoreNotice.KEYRING_UNRESPONSIVE)
-
-
 def choose_token_store(settings: Settings) -> TokenStoreChoice:
     """Pick the store for ``settings``. Blocking when it probes the keyring: run it in a thread.
 
@@ -126,3 +115,18 @@ def choose_token_store(settings: Settings) -> TokenStoreChoice:
         return TokenStoreChoice(KeyringTokenStore(), None)
     _log.info("no usable OS keyring (%s: %s)", probe.backend, probe.reason)
     return TokenStoreChoice(MemoryTokenStore(), StoreNotice.NO_KEYRING)
+
+
+async def pick_token_store(
+    settings: Settings,
+    *,
+    choose: Callable[[Settings], TokenStoreChoice] = choose_token_store,
+    wait_seconds: float = KEYRING_TIMEOUT_SECONDS,
+) -> TokenStoreChoice:
+    """``choose(settings)`` off the event loop, within ``wait_seconds``: a keyring that does not
+    answer in time (locked, waiting for an unlock prompt, hung) means memory and a notice."""
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(choose, settings), wait_seconds)
+    except TimeoutError:
+        _log.warning("the OS keyring did not answer within %g seconds", wait_seconds)
+        return TokenStoreChoice(MemoryTokenStore(), StoreNotice.KEYRING_UNRESPONSIVE)

@@ -28,6 +28,7 @@ from accountdesk.session import (
     TokenStore,
     TokenStoreChoice,
     open_account,
+    pick_token_store,
 )
 from accountdesk.session.config import APP_NAME
 from accountdesk.tui.embedded_sandbox import EmbeddedSandbox, SandboxStartError
@@ -138,8 +139,9 @@ class Backend:
     async def _open_account(self, base_url: str) -> AccountService:
         store, notice = self._token_store, self._store_notice
         if store is None:
-            # Probing the OS keyring can block (D-Bus, unlock prompts): keep it off the loop.
-            choice = await asyncio.to_thread(self._choose_store, self._settings)
+            # Probing the OS keyring can block (D-Bus, unlock prompts): off the loop, in bounded
+            # time (a locked keyring costs "remember me", never the connection).
+            choice = await pick_token_store(self._settings, choose=self._choose_store)
             store, notice = choice.store, choice.notice
             # Chosen once: a reconnect must find the sessions remembered in the same store.
             self._token_store, self._store_notice = store, notice
