@@ -49,7 +49,7 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
     import httpx
     from textual.widgets import DataTable, Input, Static
 
-    from accountdesk.api import CustomerSignup
+    from accountdesk.api import AddressCreate, CustomerSignup
     from accountdesk.session import MemoryTokenStore, Settings
     from accountdesk.tui.app import SESSION_EXPIRED_REASON, AccountDeskApp
     from accountdesk.tui.screens.account import AccountScreen
@@ -70,6 +70,17 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
 
     async with app.run_test(size=size) as pilot:
 
+        async def open_and_save(pilot: Any, key: str, name: str) -> None:
+            """Press ``key`` on the account screen, save what opens, and go back."""
+            await pilot.press(key)
+            await wait_for(pilot, lambda: not isinstance(app.screen, AccountScreen), name)
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.3)
+            save(name)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, AccountScreen), "the account")
+            await app.workers.wait_for_complete()
+
         async def save_pushed(screen: Any, name: str) -> None:
             """Show ``screen`` over the current one, save it, and close it again."""
             await app.push_screen(screen)
@@ -78,8 +89,7 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
             app.pop_screen()
 
         await wait_for(pilot, lambda: app.backend_state == "ready", "the sandbox")
-        session = app.session
-        client = session.client
+        account = app.account
 
         login = app.screen
         login.query_one("#login-email", Input).value = DEMO_EMAIL
@@ -92,12 +102,8 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
         await save_pushed(ForgotPasswordScreen(email=DEMO_EMAIL), "forgot-password")
 
         # Mail for the mailbox: a signup waiting for activation and a password reset.
-        await session.with_anonymous(
-            lambda token: client.sign_up(
-                token, CustomerSignup(email=NEW_EMAIL, password=NEW_PASSWORD)
-            )
-        )
-        await session.with_anonymous(lambda token: client.request_password_reset(token, DEMO_EMAIL))
+        await account.sign_up(CustomerSignup(email=NEW_EMAIL, password=NEW_PASSWORD))
+        await account.request_password_reset(DEMO_EMAIL)
         base_url = app.base_url
         assert base_url is not None
         async with httpx.AsyncClient(timeout=10) as http:
@@ -118,13 +124,42 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
         await save_pushed(ActivationScreen(email=NEW_EMAIL), "activation")
         await save_pushed(ResetPasswordScreen(email=DEMO_EMAIL), "reset-password")
 
-        await session.login(DEMO_EMAIL, DEMO_PASSWORD)
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: not isinstance(app.screen, LoginScreen), "the Auth0 step")
+        await pilot.pause(0.3)
+        save("social-login")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
+
+        await account.log_in(DEMO_EMAIL, DEMO_PASSWORD)
         await wait_for(pilot, lambda: isinstance(app.screen, AccountScreen), "the account")
+        # A second address, tagged, so the overview and the book show what they can do.
+        second = await account.add_address(
+            AddressCreate(
+                contact_name="Ada Lovelace",
+                street="Pennsylvania Avenue NW",
+                street_number="1600",
+                zip_code="20500",
+                city="Washington",
+                state="DC",
+                country="US",
+                tags=["BILLING"],
+            )
+        )
+        await app.workers.wait_for_complete()
+        await pilot.press("r")
         await app.workers.wait_for_complete()
         name = app.screen.query_one("#account-name", Static)
         await wait_for(pilot, lambda: "Lovelace" in str(name.render()), "the profile")
-        secrets.append(await session.with_customer(_echo))
+        secrets.append(await app.session.with_customer(_echo))
         save("account")
+
+        await open_and_save(pilot, "e", "edit-profile")
+        await open_and_save(pilot, "a", "addresses")
+        await open_and_save(pilot, "p", "change-password")
+        await open_and_save(pilot, "m", "change-email")
+        await open_and_save(pilot, "d", "delete-account")
+        await account.delete_address(second)
 
         await pilot.press("f2")
         panel = app.screen.query_one(ApiLogPanel)
