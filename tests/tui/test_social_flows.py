@@ -99,6 +99,9 @@ async def test_log_in_with_the_fake_idp_then_add_a_password_login(
         account = app.screen
         await wait_until(pilot, lambda: account.password_login is False, what="the profile")
         assert "account-assign-password" in bindings_shown(app)
+        # Both need a current password, which this customer does not have yet.
+        assert "account-change-password" not in bindings_shown(app)
+        assert "account-change-email" not in bindings_shown(app)
 
         await pilot.press("l")
         await wait_until(pilot, lambda: isinstance(app.screen, AssignAccountScreen))
@@ -112,6 +115,7 @@ async def test_log_in_with_the_fake_idp_then_add_a_password_login(
         await settle(pilot)
         assert account.password_login is True
         assert "account-assign-password" not in bindings_shown(app)
+        assert {"account-change-password", "account-change-email"} <= bindings_shown(app)
 
     # The new login works for anyone, not only inside this app.
     async with CustomerApiClient(

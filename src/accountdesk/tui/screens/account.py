@@ -153,9 +153,13 @@ class AccountScreen(AccountDeskScreen):
         self.load_profile()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # False hides a key (None would grey it out): each of these makes sense for one kind of
+        # customer only, and password_login is None until the profile has loaded.
         if action == "open_flow" and parameters == ("assign-account",):
-            # False hides it (None would grey it out): most customers have a password already.
             return self.password_login is False
+        if action == "open_flow" and parameters in (("change-password",), ("change-email",)):
+            # Both need the current password: a customer who signs in only through Auth0 has none.
+            return self.password_login is not False
         return True
 
     def action_open_flow(self, name: str) -> None:
