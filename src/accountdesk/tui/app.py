@@ -39,6 +39,7 @@ from accountdesk.session.config import APP_NAME
 from accountdesk.tui.commands import BoundActionsProvider
 from accountdesk.tui.context import BackendState
 from accountdesk.tui.embedded_sandbox import EmbeddedSandbox, SandboxStartError
+from accountdesk.tui.key_order import KeysInOrderApp
 from accountdesk.tui.messages import ApiCallLogged, SessionEventReceived
 from accountdesk.tui.paths import stylesheets
 from accountdesk.tui.screens.account import AccountScreen
@@ -64,7 +65,7 @@ _THEME_PARTNERS = {
 }
 
 
-class AccountDeskApp(App[int]):
+class AccountDeskApp(KeysInOrderApp[int]):
     """Paints the login screen at once, then connects (starting the sandbox if needed)."""
 
     TITLE = "Account Desk"
