@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, DataTable, Static, TextArea
 
 from accountdesk.api import AccountDeskError
 from accountdesk.api.sandbox_extras import (
@@ -32,9 +32,15 @@ from accountdesk.session import SessionExpiredError
 from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
+from accountdesk.tui.validation import same_address
 from accountdesk.tui.wording import describe, local_time, plural
 
 POLL_SECONDS = 3.0
+
+COPY_ATTEMPTED = (
+    "Sent the code to the terminal's clipboard (OSC 52); if your terminal ignores that, "
+    "select it below."
+)
 
 CONTINUE_LABELS = {
     OPT_IN: "Activate account",
@@ -91,6 +97,7 @@ class MailboxScreen(AccountDeskScreen):
     headers = getters.query_one("#mailbox-headers", Static)
     body = getters.query_one("#mailbox-body", Static)
     continue_button = getters.query_one("#mailbox-continue", Button)
+    token_box = getters.query_one("#mailbox-token", TextArea)
 
     def __init__(self) -> None:
         super().__init__()
@@ -109,6 +116,12 @@ class MailboxScreen(AccountDeskScreen):
                 with VerticalScroll(id="mailbox-message"):
                     yield Static(id="mailbox-headers")
                     yield Static(id="mailbox-body", markup=False)
+                token_box = TextArea(
+                    id="mailbox-token", read_only=True, soft_wrap=True, show_line_numbers=False
+                )
+                token_box.border_title = "Code (select it to copy)"
+                token_box.display = False
+                yield token_box
                 yield Button("Continue", id="mailbox-continue", variant="primary", disabled=True)
 
     def on_mount(self) -> None:
@@ -188,6 +201,8 @@ class MailboxScreen(AccountDeskScreen):
             self.continue_button.focus()
 
     def show_message(self, message: OutboxMessage | None) -> None:
+        if message is not self.selected:
+            self._hide_token_box()
         self.selected = message
         if message is None:
             self.headers.update(Text("No message selected.", style="dim"))
@@ -231,9 +246,21 @@ class MailboxScreen(AccountDeskScreen):
         self.show_message(self.selected)
 
     def action_copy_token(self) -> None:
-        if self.selected is not None and self.selected.token is not None:
-            self.app.copy_to_clipboard(self.selected.token)
-            self.notify("Token copied to the clipboard.")
+        if self.selected is None or self.selected.token is None:
+            return
+        # OSC 52 asks the terminal to set the clipboard; nothing says whether it did (tmux
+        # without `set-clipboard on` drops it). Say what was tried, and offer the code to select.
+        self.app.copy_to_clipboard(self.selected.token)
+        self.token_box.load_text(self.selected.token)
+        self.token_box.display = True
+        self.token_box.focus()
+        self.token_box.select_all()
+        self.notify(COPY_ATTEMPTED, title="Copy code", markup=False)
+
+    def _hide_token_box(self) -> None:
+        if self.token_box.display:
+            self.token_box.display = False
+            self.token_box.load_text("")
 
     def action_empty_mailbox(self) -> None:
         self.app.push_screen(
@@ -269,7 +296,7 @@ class MailboxScreen(AccountDeskScreen):
             return
         token = message.token
         if message.event == OPT_IN:
-            self._push_flow(lambda: _activation_screen(message.to, token))
+            self._continue_activation(message.to, token)
         elif message.event == PASSWORD_RESET:
             self._push_flow(lambda: _reset_password_screen(token))
         elif message.event == EMAIL_CHANGE_REQUEST:
@@ -284,6 +311,29 @@ class MailboxScreen(AccountDeskScreen):
                 ),
                 lambda confirmed: self._delete_if_confirmed(confirmed, token),
             )
+
+    def _continue_activation(self, email: str, token: str) -> None:
+        """Activating logs the new customer in: ask first if someone else is logged in."""
+        current = services_of(self).customer_email
+        if current is None or same_address(current, email):
+            self._push_flow(lambda: _activation_screen(email, token))
+            return
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Switch to {email}?",
+                detail=(
+                    f"You are logged in as {current}. Activating {email} logs you out of "
+                    f"{current} and logs {email} in."
+                ),
+                confirm_label="Continue",
+                cancel_label="Stay logged in",
+            ),
+            lambda confirmed: self._activate_if_confirmed(confirmed, email, token),
+        )
+
+    def _activate_if_confirmed(self, confirmed: bool | None, email: str, token: str) -> None:
+        if confirmed:
+            self._push_flow(lambda: _activation_screen(email, token))
 
     def _delete_if_confirmed(self, confirmed: bool | None, token: str) -> None:
         if confirmed:
