@@ -48,6 +48,9 @@ class FormScreen(AccountDeskScreen):
     SUBMIT_BUTTON: ClassVar[str]
     STATUS: ClassVar[str]
     FIELD_PATHS: ClassVar[Mapping[str, str]] = {}
+    # Fewer than 34 rows (e.g. 80x24): styles/compact.tcss draws the controls without boxes
+    # so the submit button and the status line fit without scrolling.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
     def __init__(self) -> None:
         super().__init__()
