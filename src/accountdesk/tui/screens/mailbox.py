@@ -97,6 +97,7 @@ class MailboxScreen(AccountDeskScreen):
     headers = getters.query_one("#mailbox-headers", Static)
     body = getters.query_one("#mailbox-body", Static)
     continue_button = getters.query_one("#mailbox-continue", Button)
+    copy_area = getters.query_one("#mailbox-copy", Vertical)
     token_box = getters.query_one("#mailbox-token", TextArea)
 
     def __init__(self) -> None:
@@ -116,12 +117,14 @@ class MailboxScreen(AccountDeskScreen):
                 with VerticalScroll(id="mailbox-message"):
                     yield Static(id="mailbox-headers")
                     yield Static(id="mailbox-body", markup=False)
-                token_box = TextArea(
-                    id="mailbox-token", read_only=True, soft_wrap=True, show_line_numbers=False
-                )
-                token_box.border_title = "Code (select it to copy)"
-                token_box.display = False
-                yield token_box
+                with Vertical(id="mailbox-copy") as copy_area:
+                    copy_area.display = False
+                    yield Static(COPY_ATTEMPTED, id="mailbox-copy-note", markup=False)
+                    token_box = TextArea(
+                        id="mailbox-token", read_only=True, soft_wrap=True, show_line_numbers=False
+                    )
+                    token_box.border_title = "Code"
+                    yield token_box
                 yield Button("Continue", id="mailbox-continue", variant="primary", disabled=True)
 
     def on_mount(self) -> None:
@@ -251,15 +254,15 @@ class MailboxScreen(AccountDeskScreen):
         # OSC 52 asks the terminal to set the clipboard; nothing says whether it did (tmux
         # without `set-clipboard on` drops it). Say what was tried, and offer the code to select.
         self.app.copy_to_clipboard(self.selected.token)
+        # Said next to the code, not in a toast that would cover it.
         self.token_box.load_text(self.selected.token)
-        self.token_box.display = True
+        self.copy_area.display = True
         self.token_box.focus()
         self.token_box.select_all()
-        self.notify(COPY_ATTEMPTED, title="Copy code", markup=False)
 
     def _hide_token_box(self) -> None:
-        if self.token_box.display:
-            self.token_box.display = False
+        if self.copy_area.display:
+            self.copy_area.display = False
             self.token_box.load_text("")
 
     def action_empty_mailbox(self) -> None:
