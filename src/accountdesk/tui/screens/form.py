@@ -78,13 +78,10 @@ class FormScreen(AccountDeskScreen):
     @on(events.Mount)
     def _focus_first_field(self) -> None:
         self.query_one(self.first_focus()).focus()
-        # After the first refresh: controls that fill themselves in on mount have done so.
-        self.call_after_refresh(self._remember_opening_values)
+        # Now, before any key reaches the form: the controls hold what it was opened with.
+        self._opened_with = self.form_values()
 
     # -- going back ------------------------------------------------------------------------
-
-    def _remember_opening_values(self) -> None:
-        self._opened_with = self.form_values()
 
     def form_values(self) -> dict[Widget, FormValue]:
         """Every enabled control's value: what "the form as it is now" means."""

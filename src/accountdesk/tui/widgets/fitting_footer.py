@@ -9,7 +9,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey  # not exported; the footer is made of them
 
 # The keys that give way first when the footer is too narrow: each is still listed in the
 # command palette (ctrl+p), and none is needed to finish what is on the screen.
