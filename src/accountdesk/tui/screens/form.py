@@ -84,13 +84,13 @@ class FormScreen(AccountDeskScreen):
     # -- going back ------------------------------------------------------------------------
 
     def form_values(self) -> dict[Widget, FormValue]:
-        """Every enabled control's value: what "the form as it is now" means."""
+        """Every control's value: what "the form as it is now" means."""
         controls: list[Input | Select[object] | Checkbox] = [
             *self.query(Input),
             *self.query(Select),
             *self.query(Checkbox),
         ]
-        return {control: control.value for control in controls if not control.disabled}
+        return {control: control.value for control in controls}
 
     @property
     def is_dirty(self) -> bool:
@@ -98,9 +98,7 @@ class FormScreen(AccountDeskScreen):
         if self._opened_with is None:
             return False
         now = self.form_values()
-        return any(now.get(key) != value for key, value in self._opened_with.items()) or any(
-            key not in self._opened_with for key in now
-        )
+        return any(now.get(control) != value for control, value in self._opened_with.items())
 
     def action_back(self) -> None:
         if not self.is_dirty:

@@ -69,8 +69,8 @@ def fit(children: Iterable[Widget], width: int, *, compact: bool) -> list[Widget
         keys = [child for child in kept if isinstance(child, FooterKey)]
         if not keys:
             break
-        # The rightmost key goes, but not the way out, the submit key, or the palette hint
-        # (the way to everything left out) while another one can.
+        # The rightmost key goes, but not the palette hint (the way to everything left out)
+        # while another can, and the ways out and the submit key only after it.
         drop = next(
             (
                 key
