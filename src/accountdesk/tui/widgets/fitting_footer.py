@@ -31,7 +31,11 @@ class FittingFooter(Footer):
 
     def on_resize(self, _event: events.Resize) -> None:
         # Which keys fit depends on the width: lay them out again.
-        self.call_after_refresh(self.recompose)
+        self.call_after_refresh(self._refit)
+
+    async def _refit(self) -> None:
+        if self.is_attached:  # its screen may have closed meanwhile
+            await self.recompose()
 
 
 def key_width(key: FooterKey, *, compact: bool) -> int:
