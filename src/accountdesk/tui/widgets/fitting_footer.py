@@ -42,7 +42,7 @@ def key_width(key: FooterKey, *, compact: bool) -> int:
     """The cells one key takes in the footer (see Footer's and FooterKey's DEFAULT_CSS)."""
     description = cell_len(key.description)
     if key.has_class("-command-palette"):
-        return cell_len(key.key_display) + description + (2 if compact else 5)
+        return cell_len(key.key_display) + description + (2 if compact else 3)
     if compact:
         return cell_len(key.key_display) + (description + 1 if description else 0) + 1
     return cell_len(key.key_display) + 2 + (description + 1 if description else 0)
