@@ -14,6 +14,7 @@ from textual.widgets import Button, Input
 from accountdesk.api import CustomerSignup
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.activation import ActivationScreen
+from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.screens.login import LoginScreen
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.widgets.token_input import TokenInput
@@ -94,6 +95,10 @@ async def test_empty_code_and_bad_email_are_caught_before_sending(make_app: Make
         )
         assert len(app.api_log) == calls_before
         await pilot.press("escape")
+        await pilot.pause()
+        # Something was typed: going back asks first (Discard is focused).
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
 

@@ -458,6 +458,10 @@ async def test_server_field_errors_land_next_to_their_fields(
 
         await pilot.press("escape")
         await settle(pilot)
+        # What was typed is still there: going back asks first (Discard is focused).
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        await settle(pilot)
         assert isinstance(app.screen, AddressBookScreen)
 
 

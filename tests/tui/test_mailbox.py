@@ -21,6 +21,7 @@ from accountdesk.api import CustomerApiClient, CustomerSignup
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.activation import ActivationScreen
+from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.screens.forgot_password import ResetPasswordScreen
 from accountdesk.tui.screens.mailbox import MailboxScreen
 
@@ -181,6 +182,9 @@ async def test_activating_another_customer_from_the_mailbox_replaces_the_account
         screen.query_one("#mailbox-list", DataTable).move_cursor(row=2)
         await pilot.pause()
         await pilot.press("c")
+        # Someone else is logged in: the mailbox asks before switching customers.
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ActivationScreen), what="activation")
         await pilot.click("#activation-submit-button")
         await wait_until(pilot, lambda: app.customer_email == pending, what="the new customer")

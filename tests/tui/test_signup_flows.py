@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, OptionList, Select
 
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.activation import ActivationScreen
+from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.screens.login import LoginScreen
 from accountdesk.tui.screens.signup import SignUpScreen
 from accountdesk.tui.validation import TOO_COMMON
@@ -169,6 +170,10 @@ async def test_country_is_picked_from_the_iso_list(make_app: MakeApp) -> None:
         assert not country.is_open
         assert isinstance(app.screen, SignUpScreen)
         await pilot.press("escape")
+        await pilot.pause()
+        # Something was typed: going back asks first (Discard is focused).
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
 

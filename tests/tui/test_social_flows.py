@@ -42,6 +42,7 @@ from accountdesk.tui.screens.assign_account import (
     EMAIL_TAKEN,
     AssignAccountScreen,
 )
+from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.screens.login import LoginScreen
 from accountdesk.tui.screens.social_login import NO_BROWSER, SocialLoginScreen
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
@@ -156,6 +157,10 @@ async def test_a_taken_email_is_refused_next_to_the_field(
         # What was typed stays.
         assert screen.query_one("#assign-password", Input).value == NEW_PASSWORD
         await pilot.press("escape")
+        await settle(pilot)
+        # What was typed is still there: going back asks first (Discard is focused).
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
         await settle(pilot)
         assert app.screen is account
 

@@ -41,6 +41,7 @@ from accountdesk.tui import preferences
 from accountdesk.tui.backend import Backend
 from accountdesk.tui.commands import BoundActionsProvider
 from accountdesk.tui.context import BackendState
+from accountdesk.tui.key_order import KeysInOrderApp
 from accountdesk.tui.messages import ApiCallLogged, SessionEventReceived, WorkerFailed
 from accountdesk.tui.navigation import (
     ACCOUNT_MODE,
@@ -74,7 +75,7 @@ _THEME_PARTNERS = {
 }
 
 
-class AccountDeskApp(App[int]):
+class AccountDeskApp(KeysInOrderApp[int]):
     """Paints the login screen at once, then connects (starting the sandbox if needed)."""
 
     TITLE = "Account Desk"

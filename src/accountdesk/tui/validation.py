@@ -55,6 +55,11 @@ def normalized_email(value: str) -> str:
     return value.strip()
 
 
+def same_address(first: str, second: str) -> bool:
+    """True when two addresses name the same account (the server ignores case)."""
+    return normalized_email(first).casefold() == normalized_email(second).casefold()
+
+
 def password_problem(password: str) -> str | None:
     """What blocks submitting a new password (length limits only; no composition rules)."""
     length = len(password)

@@ -126,6 +126,16 @@ def duration_text(seconds: int) -> str:
     return plural(round(seconds / 60), "{n} minute", "{n} minutes")
 
 
+def wait_to_retry(seconds: int) -> str:
+    """The server refused more attempts for ``seconds`` (a lockout, counted down on screen)."""
+    return f"Too many attempts. Wait {seconds_text(seconds)}, then try again."
+
+
+def ready_to_retry() -> str:
+    """A lockout is over."""
+    return "You can try again now."
+
+
 def local_time(moment: datetime) -> str:
     """A moment in the user's local time, short (day, month, time)."""
     return moment.astimezone().strftime("%d %b %H:%M:%S")
@@ -154,7 +164,7 @@ def describe(error: BaseException, base_url: str | None = None) -> str:
         wait = error.params.get("retry_after")
         if wait is None:
             return "Too many attempts. Wait a few minutes, then try again."
-        return f"Too many attempts. Wait {seconds_text(int(wait))}, then try again."
+        return wait_to_retry(int(wait))
     if isinstance(error, NotActivatedError):
         return (
             "This account isn't activated yet. Open the link in the activation email, "

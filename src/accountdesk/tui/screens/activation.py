@@ -78,7 +78,7 @@ class ActivationScreen(FormScreen):
                 yield Button("Resend activation email", id="activation-resend")
 
     def _explanation(self) -> str:
-        where = f"to {self.email}" if self.email else "to the address you signed up with"
+        where = f"to {self.email}" if self.email else "to your sign-up address"
         return (
             f"We've sent an email {where} with an activation code (or a link that carries "
             "it): it proves the address is yours. Paste the code or the whole link here to "

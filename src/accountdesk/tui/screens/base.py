@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState
 
 from accountdesk.tui.context import services_of
 from accountdesk.tui.messages import WorkerFailed
 from accountdesk.tui.widgets.api_log import ApiLogPanel
+from accountdesk.tui.widgets.fitting_footer import FittingFooter
 from accountdesk.tui.widgets.status import SessionStatus
 
 
@@ -48,7 +49,7 @@ class AccountDeskScreen(Screen[object]):
         yield SessionStatus()
         yield from self.compose_body()
         yield ApiLogPanel()
-        yield Footer()
+        yield FittingFooter()
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets, between the status line and the API log."""

@@ -1,6 +1,7 @@
 """What the forms share: one submit button, its in-flight guard, the request ladder (busy
 button, status cleared, server field errors next to their fields, other failures on the status
-line, input kept), the field focused first, and the way back."""
+line, input kept), the field focused first, a lockout that counts down, and the way back
+(which asks before throwing typed input away)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,25 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import ClassVar
 
 from textual import events, on
-from textual.widgets import Button
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Select
 
-from accountdesk.api import AccountDeskError, BadRequestError
+from accountdesk.api import AccountDeskError, BadRequestError, RateLimitedError
 from accountdesk.session import AccountService
 from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.countdown import Countdown
 from accountdesk.tui.screens.base import AccountDeskScreen
+from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.widgets.form_field import (
     FormField,
     FormStatus,
     place_field_errors,
     show_sending,
 )
-from accountdesk.tui.wording import describe
+from accountdesk.tui.wording import describe, ready_to_retry, wait_to_retry
+
+FormValue = object
+"""What a control holds: text, a Select's choice, a checkbox's state."""
 
 
 class FormScreen(AccountDeskScreen):
@@ -32,11 +39,25 @@ class FormScreen(AccountDeskScreen):
     the focus first (`first_focus`), and implement `send`: validate, `start_sending`, then start
     a worker that awaits `request`. Special failures (a taken email, an invalid code) are
     handled by overriding `handle_failure`.
+
+    The status line shows the newest state only: a new request clears it, editing a field
+    clears an error on it, and any message on it hides the reason the screen was opened with
+    (widgets with the ``form-reason`` class).
     """
 
     SUBMIT_BUTTON: ClassVar[str]
     STATUS: ClassVar[str]
     FIELD_PATHS: ClassVar[Mapping[str, str]] = {}
+    # Fewer than 34 rows (e.g. 80x24): styles/compact.tcss draws the controls without boxes
+    # so the submit button and the status line fit without scrolling.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._opened_with: dict[Widget, FormValue] | None = None
+        self._lockout_button: Button | None = None
+        self._refocus: Button | None = None
+        self.lockout = Countdown(self, self._show_lockout)
 
     @property
     def submit_button(self) -> Button:
@@ -57,16 +78,55 @@ class FormScreen(AccountDeskScreen):
     @on(events.Mount)
     def _focus_first_field(self) -> None:
         self.query_one(self.first_focus()).focus()
+        # Now, before any key reaches the form: the controls hold what it was opened with.
+        self._opened_with = self.form_values()
+
+    # -- going back ------------------------------------------------------------------------
+
+    def form_values(self) -> dict[Widget, FormValue]:
+        """Every control's value: what "the form as it is now" means."""
+        controls: list[Input | Select[object] | Checkbox] = [
+            *self.query(Input),
+            *self.query(Select),
+            *self.query(Checkbox),
+        ]
+        return {control: control.value for control in controls}
+
+    @property
+    def is_dirty(self) -> bool:
+        """True when any control differs from how the screen was opened."""
+        if self._opened_with is None:
+            return False
+        now = self.form_values()
+        return any(now.get(control) != value for control, value in self._opened_with.items())
 
     def action_back(self) -> None:
-        self.dismiss()
+        if not self.is_dirty:
+            self.dismiss()
+            return
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard what you typed?",
+                detail="Going back throws away what you entered on this screen.",
+                confirm_label="Discard",
+                cancel_label="Keep editing",
+                destructive=True,
+            ),
+            self._discard_if_confirmed,
+        )
+
+    def _discard_if_confirmed(self, discard: bool | None) -> None:
+        if discard and self.is_current:
+            self.dismiss()
+
+    # -- submitting ------------------------------------------------------------------------
 
     def action_submit(self) -> None:
         self.submit()
 
     def submit(self) -> None:
-        if self.submit_button.loading:
-            return  # enter/ctrl+s while the request is on its way: one request is enough
+        if self.submit_button.loading or self.lockout.running:
+            return  # a request on its way, or the server said to wait: not now
         self.send()
 
     @on(Button.Pressed)
@@ -77,7 +137,10 @@ class FormScreen(AccountDeskScreen):
 
     def start_sending(self, button: Button | None = None) -> None:
         """Mark the button busy, in the handler that starts the worker."""
-        show_sending(button or self.submit_button, True)
+        button = button or self.submit_button
+        # A disabled button loses the focus; a keyboard user gets it back when it is done.
+        self._refocus = button if button.has_focus else None
+        show_sending(button, True)
 
     def show_failure(self, error: BaseException) -> None:
         """Say on the status line why a request failed (no single field explains it)."""
@@ -103,14 +166,49 @@ class FormScreen(AccountDeskScreen):
         button: Button | None = None,
     ) -> bool:
         """Run ``call`` with the button busy; True if it worked. A failure goes to its fields
-        (`handle_failure`) or the status line; what was typed stays."""
+        (`handle_failure`) or the status line; what was typed stays. When the server says how
+        long to wait (429), the button stays off and the status line counts down."""
+        button = button or self.submit_button
         self.form_status.clear()
+        failure: AccountDeskError | None = None
         try:
             await call(account_of(self))
         except AccountDeskError as error:
-            if not self.handle_failure(error):
-                self.show_failure(error)
-            return False
+            failure = error
         finally:
-            show_sending(button or self.submit_button, False)
-        return True
+            show_sending(button, False)
+            if self._refocus is button and self.focused is None:
+                button.focus()
+        if failure is None:
+            return True
+        wait = failure.params.get("retry_after") if isinstance(failure, RateLimitedError) else None
+        if wait is not None:
+            self._lockout_button = button
+            self.lockout.start(int(wait))
+        elif not self.handle_failure(failure):
+            self.show_failure(failure)
+        return False
+
+    def _show_lockout(self, remaining: int) -> None:
+        button = self._lockout_button or self.submit_button
+        if remaining > 0:
+            button.disabled = True
+            self.form_status.show_error(wait_to_retry(remaining))
+        else:
+            button.disabled = False
+            self.form_status.show_success(ready_to_retry())
+
+    # -- the newest message only -----------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _input_edited(self) -> None:
+        # An error about what was sent is stale once the user changes it; a lockout is not
+        # about the input, and its countdown keeps the line current.
+        if self.form_status.kind == "-error" and not self.lockout.running:
+            self.form_status.clear()
+
+    @on(FormStatus.Shown)
+    def _newer_message_shown(self) -> None:
+        for reason in self.query(".form-reason"):
+            reason.display = False

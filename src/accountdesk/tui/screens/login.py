@@ -200,6 +200,8 @@ class LoginScreen(FormScreen):
         if not await self.request(lambda account: account.resend_activation(email), button=resend):
             return
         resend.add_class("-hidden")
+        if self.focused is resend:
+            self.query_one("#login-email", Input).focus()  # not a hidden button
         self.form_status.show_success(
             f"We've sent a new activation email to {email}. "
             "Open its link or paste its code under Activate account."

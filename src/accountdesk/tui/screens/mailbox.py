@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, DataTable, Static, TextArea
 
 from accountdesk.api import AccountDeskError
 from accountdesk.api.sandbox_extras import (
@@ -32,6 +32,7 @@ from accountdesk.session import SessionExpiredError
 from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
+from accountdesk.tui.validation import same_address
 from accountdesk.tui.wording import (
     MAILBOX_NOT_EMPTIED,
     MAILBOX_UNREADABLE,
@@ -42,6 +43,11 @@ from accountdesk.tui.wording import (
 )
 
 POLL_SECONDS = 3.0
+
+COPY_ATTEMPTED = (
+    "Sent the code to the terminal's clipboard (OSC 52); if your terminal ignores that, "
+    "select it below."
+)
 
 CONTINUE_LABELS = {
     OPT_IN: "Activate account",
@@ -98,6 +104,8 @@ class MailboxScreen(AccountDeskScreen):
     headers = getters.query_one("#mailbox-headers", Static)
     body = getters.query_one("#mailbox-body", Static)
     continue_button = getters.query_one("#mailbox-continue", Button)
+    copy_area = getters.query_one("#mailbox-copy", Vertical)
+    token_box = getters.query_one("#mailbox-token", TextArea)
 
     def __init__(self) -> None:
         super().__init__()
@@ -116,6 +124,14 @@ class MailboxScreen(AccountDeskScreen):
                 with VerticalScroll(id="mailbox-message"):
                     yield Static(id="mailbox-headers")
                     yield Static(id="mailbox-body", markup=False)
+                with Vertical(id="mailbox-copy") as copy_area:
+                    copy_area.display = False
+                    yield Static(COPY_ATTEMPTED, id="mailbox-copy-note", markup=False)
+                    token_box = TextArea(
+                        id="mailbox-token", read_only=True, soft_wrap=True, show_line_numbers=False
+                    )
+                    token_box.border_title = "Code"
+                    yield token_box
                 yield Button("Continue", id="mailbox-continue", variant="primary", disabled=True)
 
     def on_mount(self) -> None:
@@ -198,6 +214,8 @@ class MailboxScreen(AccountDeskScreen):
             self.continue_button.focus()
 
     def show_message(self, message: OutboxMessage | None) -> None:
+        if message is not self.selected:
+            self._hide_token_box()
         self.selected = message
         if message is None:
             self.headers.update(Text("No message selected.", style="dim"))
@@ -241,9 +259,21 @@ class MailboxScreen(AccountDeskScreen):
         self.show_message(self.selected)
 
     def action_copy_token(self) -> None:
-        if self.selected is not None and self.selected.token is not None:
-            self.app.copy_to_clipboard(self.selected.token)
-            self.notify("Token copied to the clipboard.")
+        if self.selected is None or self.selected.token is None:
+            return
+        # OSC 52 asks the terminal to set the clipboard; nothing says whether it did (tmux
+        # without `set-clipboard on` drops it). Say what was tried, and offer the code to select.
+        self.app.copy_to_clipboard(self.selected.token)
+        # Said next to the code, not in a toast that would cover it.
+        self.token_box.load_text(self.selected.token)
+        self.copy_area.display = True
+        self.token_box.focus()
+        self.token_box.select_all()
+
+    def _hide_token_box(self) -> None:
+        if self.copy_area.display:
+            self.copy_area.display = False
+            self.token_box.load_text("")
 
     def action_empty_mailbox(self) -> None:
         self.app.push_screen(
@@ -279,7 +309,7 @@ class MailboxScreen(AccountDeskScreen):
             return
         token = message.token
         if message.event == OPT_IN:
-            self._push_flow(lambda: _activation_screen(message.to, token))
+            self._continue_activation(message.to, token)
         elif message.event == PASSWORD_RESET:
             self._push_flow(lambda: _reset_password_screen(token))
         elif message.event == EMAIL_CHANGE_REQUEST:
@@ -294,6 +324,29 @@ class MailboxScreen(AccountDeskScreen):
                 ),
                 lambda confirmed: self._delete_if_confirmed(confirmed, token),
             )
+
+    def _continue_activation(self, email: str, token: str) -> None:
+        """Activating logs the new customer in: ask first if someone else is logged in."""
+        current = services_of(self).customer_email
+        if current is None or same_address(current, email):
+            self._push_flow(lambda: _activation_screen(email, token))
+            return
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Switch to {email}?",
+                detail=(
+                    f"You are logged in as {current}. Activating {email} logs you out of "
+                    f"{current} and logs {email} in."
+                ),
+                confirm_label="Continue",
+                cancel_label="Stay logged in",
+            ),
+            lambda confirmed: self._activate_if_confirmed(confirmed, email, token),
+        )
+
+    def _activate_if_confirmed(self, confirmed: bool | None, email: str, token: str) -> None:
+        if confirmed:
+            self._push_flow(lambda: _activation_screen(email, token))
 
     def _delete_if_confirmed(self, confirmed: bool | None, token: str) -> None:
         if confirmed:

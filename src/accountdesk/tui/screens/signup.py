@@ -125,7 +125,7 @@ class SignUpScreen(FormScreen):
 
     @on(Button.Pressed, "#signup-cancel")
     def _cancel(self) -> None:
-        self.dismiss()
+        self.action_back()  # asks before throwing typed input away, like escape
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:

@@ -9,6 +9,7 @@ from typing import Protocol, cast, runtime_checkable
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
@@ -179,7 +180,7 @@ class FormField(Vertical):
 
 class FormStatus(Static):
     """The form-level message line (what belongs to no single field); never parses markup,
-    because it shows server text."""
+    because it shows server text. It holds one message, the newest."""
 
     DEFAULT_CSS = """
     FormStatus {
@@ -191,9 +192,14 @@ class FormStatus(Static):
     FormStatus.-success { color: $text-success; }
     """
 
+    class Shown(Message):
+        """A message appeared on the line: older messages on the screen are out of date."""
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__("", markup=False, id=id, classes=classes)
         self.message = ""
+        self.kind: str | None = None
+        """``-error``, ``-success``, or None while empty."""
         self.add_class("-empty")
 
     def show_error(self, message: str) -> None:
@@ -207,10 +213,13 @@ class FormStatus(Static):
 
     def _set(self, message: str, kind: str | None) -> None:
         self.message = message
+        self.kind = kind if message else None
         self.update(message)
         for name in ("-error", "-success"):
             self.set_class(name == kind, name)
         self.set_class(not message, "-empty")
+        if message:
+            self.post_message(self.Shown())
 
 
 def place_field_errors(
