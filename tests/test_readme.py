@@ -38,3 +38,35 @@ def test_the_client_example_runs_against_the_sandbox(
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == "Hello Ada Lovelace"
     assert sum(line.startswith("*") for line in printed[1:]) == 1
+
+
+def binding_ids() -> set[str]:
+    """Every binding id of the app, its screens and widgets (what `[keymap]` can rebind)."""
+    import importlib
+    import pkgutil
+
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    import accountdesk.tui
+
+    for module in pkgutil.walk_packages(accountdesk.tui.__path__, "accountdesk.tui."):
+        importlib.import_module(module.name)
+    ids: set[str] = set()
+    pending: list[type[DOMNode]] = [DOMNode]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("accountdesk."):
+            continue
+        for binding in cls.__dict__.get("BINDINGS", []):
+            if isinstance(binding, Binding) and binding.id:
+                ids.add(binding.id)
+    return ids
+
+
+def test_every_binding_id_is_listed_for_the_keymap() -> None:
+    ids = binding_ids()
+    assert len(ids) > 40
+    missing = sorted(binding_id for binding_id in ids if f"`{binding_id}`" not in README)
+    assert not missing, f"binding ids missing from the README's keymap list: {missing}"
