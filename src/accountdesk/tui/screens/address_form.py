@@ -13,7 +13,6 @@ from accountdesk.session import AccountService
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.widgets.address_fields import AddressFields, address_field_paths
 from accountdesk.tui.widgets.form_field import FormStatus
-from accountdesk.tui.wording import plural
 
 
 class AddressFormScreen(FormScreen):
@@ -85,16 +84,7 @@ class AddressFormScreen(FormScreen):
     def send(self) -> None:
         invalid = self.fields.validate()
         if invalid:
-            names = ", ".join(field.label for field in invalid)
-            self.form_status.show_error(
-                plural(
-                    len(invalid),
-                    "Check the highlighted field: {names}.",
-                    "Check the highlighted fields: {names}.",
-                ).replace("{names}", names)
-            )
-            invalid[0].focus_control()
-            invalid[0].scroll_visible()
+            self.report_invalid(invalid)
             return
         self.start_sending()
         self._save()

@@ -6,7 +6,7 @@ line, input kept), the field focused first, a lockout that counts down, and the 
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import ClassVar
 
 from textual import events, on
@@ -25,7 +25,7 @@ from accountdesk.tui.widgets.form_field import (
     place_field_errors,
     show_sending,
 )
-from accountdesk.tui.wording import describe, ready_to_retry, wait_to_retry
+from accountdesk.tui.wording import describe, plural, ready_to_retry, wait_to_retry
 
 FormValue = object
 """What a control holds: text, a Select's choice, a checkbox's state."""
@@ -141,6 +141,19 @@ class FormScreen(AccountDeskScreen):
         # A disabled button loses the focus; a keyboard user gets it back when it is done.
         self._refocus = button if button.has_focus else None
         show_sending(button, True)
+
+    def report_invalid(self, invalid: Sequence[FormField]) -> None:
+        """Name the fields that failed their checks on the status line; focus the first."""
+        names = ", ".join(field.label for field in invalid)
+        self.form_status.show_error(
+            plural(
+                len(invalid),
+                "Check the highlighted field: {names}.",
+                "Check the highlighted fields: {names}.",
+            ).replace("{names}", names)
+        )
+        invalid[0].focus_control()
+        invalid[0].scroll_visible()
 
     def show_failure(self, error: BaseException) -> None:
         """Say on the status line why a request failed (no single field explains it)."""

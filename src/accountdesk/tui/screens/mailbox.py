@@ -6,7 +6,6 @@ reads it; continuing a flow goes through the account service like any other scre
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
@@ -14,7 +13,6 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Static, TextArea
 
 from accountdesk.api import AccountDeskError
@@ -30,6 +28,7 @@ from accountdesk.api.sandbox_extras import (
 )
 from accountdesk.session import SessionExpiredError
 from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.navigation import open_flow
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.validation import same_address
@@ -311,7 +310,7 @@ class MailboxScreen(AccountDeskScreen):
         if message.event == OPT_IN:
             self._continue_activation(message.to, token)
         elif message.event == PASSWORD_RESET:
-            self._push_flow(lambda: _reset_password_screen(token))
+            open_flow(self.app, "reset-password", token=token)
         elif message.event == EMAIL_CHANGE_REQUEST:
             self._confirm_email_change(token, message.to)
         elif message.event == DELETION_REQUEST:
@@ -329,7 +328,7 @@ class MailboxScreen(AccountDeskScreen):
         """Activating logs the new customer in: ask first if someone else is logged in."""
         current = services_of(self).customer_email
         if current is None or same_address(current, email):
-            self._push_flow(lambda: _activation_screen(email, token))
+            open_flow(self.app, "activation", email=email, token=token)
             return
         self.app.push_screen(
             ConfirmScreen(
@@ -346,19 +345,11 @@ class MailboxScreen(AccountDeskScreen):
 
     def _activate_if_confirmed(self, confirmed: bool | None, email: str, token: str) -> None:
         if confirmed:
-            self._push_flow(lambda: _activation_screen(email, token))
+            open_flow(self.app, "activation", email=email, token=token)
 
     def _delete_if_confirmed(self, confirmed: bool | None, token: str) -> None:
         if confirmed:
             self._delete_account(token)
-
-    def _push_flow(self, build: Callable[[], Screen[object]]) -> None:
-        try:
-            screen = build()
-        except ImportError:
-            self.notify("That flow is not available in this build.", severity="error")
-            return
-        self.app.push_screen(screen)
 
     @work(
         exclusive=True,
@@ -404,16 +395,3 @@ def format_received(created_at: str) -> str:
     except ValueError:
         return created_at
     return local_time(moment)
-
-
-def _activation_screen(email: str, token: str) -> Screen[object]:
-    # Imported when needed so the mailbox works even while a flow module is being rebuilt.
-    from accountdesk.tui.screens.activation import ActivationScreen
-
-    return ActivationScreen(email=email, token=token)
-
-
-def _reset_password_screen(token: str) -> Screen[object]:
-    from accountdesk.tui.screens.forgot_password import ResetPasswordScreen
-
-    return ResetPasswordScreen(token=token)

@@ -265,16 +265,7 @@ class EditProfileScreen(FormScreen):
             if contact_email not in invalid:
                 invalid.insert(0, contact_email)
         if invalid:
-            names = ", ".join(field.label for field in invalid)
-            self.form_status.show_error(
-                plural(
-                    len(invalid),
-                    "Check the highlighted field: {names}.",
-                    "Check the highlighted fields: {names}.",
-                ).replace("{names}", names)
-            )
-            invalid[0].focus_control()
-            invalid[0].scroll_visible()
+            self.report_invalid(invalid)
             self._leave_after_save = False
             return
         changes = self.changes()

@@ -13,7 +13,7 @@ from accountdesk.api import (
     CustomerSignup,
     EmailTakenError,
 )
-from accountdesk.tui.screens.activation import ActivationScreen
+from accountdesk.tui.navigation import flow_screen
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, normalized_email
 from accountdesk.tui.widgets.address_fields import AddressFields, AddressParts, address_field_paths
@@ -24,7 +24,6 @@ from accountdesk.tui.widgets.personal_fields import (
     PersonalFields,
     personal_field_paths,
 )
-from accountdesk.tui.wording import plural
 
 _DUPLICATE_EMAIL = (
     "An account with this email already exists. Log in instead, or use "
@@ -141,18 +140,8 @@ class SignUpScreen(FormScreen):
         fields = list(self.query(FormField))
         invalid = [field for field in fields if not field.validate()]
         self.query_one(NewPasswordFields).assess()
-        status = self.form_status
         if invalid:
-            names = ", ".join(field.label for field in invalid)
-            status.show_error(
-                plural(
-                    len(invalid),
-                    "Check the highlighted field: {names}.",
-                    "Check the highlighted fields: {names}.",
-                ).replace("{names}", names)
-            )
-            invalid[0].focus_control()
-            invalid[0].scroll_visible()
+            self.report_invalid(invalid)
             return
         self.start_sending()
         self._sign_up(self._signup_body())
@@ -175,7 +164,7 @@ class SignUpScreen(FormScreen):
     @work(exclusive=True, group="submit", exit_on_error=False, description="Creating the account")
     async def _sign_up(self, signup: CustomerSignup) -> None:
         if await self.request(lambda account: account.sign_up(signup)):
-            self.app.switch_screen(ActivationScreen(email=signup.email))
+            self.app.switch_screen(flow_screen("activation", email=signup.email))
 
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, EmailTakenError):
