@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
 from helpers import (
     CUSTOMER_PASSWORD,
     create_active_customer,
@@ -304,3 +305,38 @@ async def test_editing_by_keyboard_alone(make_app: MakeApp, fresh_tenant: Any) -
         assert (stored.first_name, stored.middle_name, stored.company) == ("Gracie", "B.", "Navy")
         assert (stored.contact_phone, stored.preferred_currency) == ("+44 20 7946 0018", "CHF")
         assert stored.preferred_site == "main"
+
+
+@pytest.mark.parametrize(
+    "pasted", ["\x1b[31mRed", "Love\tlace", "Love\nlace", "\x7f", "Lovelace\u009b"]
+)
+async def test_pasted_control_characters_are_refused_next_to_the_field(
+    make_app: MakeApp, fresh_tenant: Any, pasted: str
+) -> None:
+    """A surname with ESC[31m or a tab used to be stored: now the form stops it, says so
+    next to the field, keeps what was typed and sends nothing."""
+    async with editing_profile(make_app, fresh_tenant) as (app, pilot, screen, email):
+        last_name = screen.query_one("#profile-last-name", Input)
+        last_name.value = pasted
+        requests_before = len(app.api_log)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        field = screen.query_one("#profile-last-name-field", FormField)
+        assert field.error is not None
+        assert "control characters" in field.error
+        assert last_name.value == pasted
+        assert not [e for e in app.api_log[requests_before:] if e.method == "PATCH"]
+        assert (await profile_on_server(fresh_tenant, email)).last_name == "Hopper"
+
+
+async def test_right_to_left_and_emoji_text_is_saved_as_typed(
+    make_app: MakeApp, fresh_tenant: Any
+) -> None:
+    async with editing_profile(make_app, fresh_tenant) as (_app, pilot, screen, email):
+        screen.query_one("#profile-last-name", Input).value = "هوبر 🙂"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await wait_until(
+            pilot, lambda: not screen.query_one("#profile-last-name-field", FormField).error
+        )
+        assert (await profile_on_server(fresh_tenant, email)).last_name == "هوبر 🙂"

@@ -28,6 +28,17 @@ _TOKEN_PARAMETER = re.compile(r"(?:^|[?&#])token=([^&#]+)")
 _SCORE_WORDS = ("very weak", "weak", "fair", "good", "strong")
 
 
+# C0 and C1 controls and DEL: what a paste can bring in that no single-line field should hold.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def control_characters_problem(value: str) -> str | None:
+    """Tabs, line breaks and terminal escape sequences have no place in a one-line field."""
+    if _CONTROL_CHARACTERS.search(value):
+        return "Remove the tabs, line breaks or other control characters."
+    return None
+
+
 def required_problem(value: str, label: str) -> str | None:
     """A value that must not be blank."""
     if value.strip():

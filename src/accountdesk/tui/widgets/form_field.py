@@ -15,7 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from accountdesk.api import ApiError
 from accountdesk.tui.context import services_of
-from accountdesk.tui.validation import required_problem
+from accountdesk.tui.validation import control_characters_problem, required_problem
 from accountdesk.tui.wording import store_notice_text
 
 Check = Callable[[str], str | None]
@@ -124,7 +124,16 @@ class FormField(Vertical):
         """What is wrong with the current value, without showing it."""
         if not self.entered.strip():
             return required_problem("", self.label) if self.required else None
+        if not self._is_secret and control_characters_problem(self.entered):
+            # Pasted tabs, line breaks and escape sequences (ESC[31m) would be stored and
+            # replayed in every terminal and page that shows the value. Passwords may hold
+            # anything: they are never shown.
+            return control_characters_problem(self.entered)
         return self.check(self.value) if self.check is not None else None
+
+    @property
+    def _is_secret(self) -> bool:
+        return isinstance(self.control, Input) and self.control.password
 
     def validate(self) -> bool:
         """Check now and show the result, as on submit; True when the value is acceptable."""
