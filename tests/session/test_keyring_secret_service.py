@@ -15,7 +15,6 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import SecretService
-from secret_service import SecretServiceBus, running_secret_service
 from session_harness import DEMO_EMAIL, DEMO_PASSWORD, HarnessFactory, Target
 
 from accountdesk.session import (
@@ -30,6 +29,7 @@ from accountdesk.session import (
     probe_keyring,
 )
 from accountdesk.session.stores import KEYRING_SERVICE
+from secret_service import SecretServiceBus, running_secret_service
 
 
 @pytest.fixture(scope="module")
