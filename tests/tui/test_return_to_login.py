@@ -21,6 +21,7 @@ from accountdesk.tui.screens.forgot_password import (
     ResetPasswordScreen,
 )
 from accountdesk.tui.screens.login import LoginScreen
+from accountdesk.tui.screens.mailbox import MailboxScreen
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
 
 MakeApp = Callable[..., AccountDeskApp]
@@ -108,3 +109,40 @@ async def test_a_reset_returns_to_a_login_screen_with_exactly_one_message(
         assert app.focused is back.query_one("#login-password", Input)
         shown = [str(widget.render()) for widget in back.query(Static)]
         assert sum(RESET_DONE_MESSAGE in text for text in shown) == 1
+
+
+async def test_a_reset_continued_from_the_mailbox_ends_with_the_email_filled(
+    make_app: MakeApp, fresh_tenant: Any, outbox: Any
+) -> None:
+    """The mailbox knows whose reset it is: the login screen after it has that address, the
+    cursor in Password (before, Email was empty and the next password typed landed there)."""
+    app = make_app(environment_for(fresh_tenant))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        email = await active_customer(fresh_tenant, outbox)
+        await app.account.request_password_reset(email)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, MailboxScreen))
+        mailbox = app.screen
+        assert isinstance(mailbox, MailboxScreen)
+        await wait_until(
+            pilot,
+            lambda: (
+                mailbox.selected is not None and mailbox.selected.event == "customer.password-reset"
+            ),
+            what="the reset mail",
+        )
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ResetPasswordScreen))
+        await settle(pilot)
+        await pilot.press(*NEW_PASSWORD, "tab", *NEW_PASSWORD, "enter")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, LoginScreen) and len(app.screen_stack) == 1,
+            what="the login screen",
+        )
+        await settle(pilot)
+        back = app.screen
+        assert back.query_one("#login-email", Input).value == email
+        assert app.focused is back.query_one("#login-password", Input)
+        assert back.query_one("#login-status", FormStatus).message == RESET_DONE_MESSAGE

@@ -5,6 +5,7 @@ line, input kept), the field focused first, a lockout that counts down, and the 
 
 from __future__ import annotations
 
+import asyncio
 from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import ClassVar
@@ -26,6 +27,10 @@ from accountdesk.tui.widgets.form_field import (
     show_sending,
 )
 from accountdesk.tui.wording import describe, plural, ready_to_retry, wait_to_retry
+
+# How long a form sent during startup waits for the connection before it says "still
+# connecting" (starting the embedded sandbox takes about a second).
+CONNECT_WAIT_SECONDS = 15.0
 
 FormValue = object
 """What a control holds: text, a Select's choice, a checkbox's state."""
@@ -172,6 +177,15 @@ class FormScreen(AccountDeskScreen):
             return True
         return False
 
+    async def _wait_while_connecting(self) -> None:
+        """A form sent while the app is still connecting (a password manager submits the
+        moment the screen shows) waits for the connection instead of failing at once."""
+        services = services_of(self)
+        waited = 0.0
+        while services.backend_state == "connecting" and waited < CONNECT_WAIT_SECONDS:
+            await asyncio.sleep(0.05)
+            waited += 0.05
+
     async def request(
         self,
         call: Callable[[AccountService], Awaitable[object]],
@@ -185,6 +199,7 @@ class FormScreen(AccountDeskScreen):
         self.form_status.clear()
         failure: AccountDeskError | None = None
         try:
+            await self._wait_while_connecting()
             await call(account_of(self))
         except AccountDeskError as error:
             failure = error

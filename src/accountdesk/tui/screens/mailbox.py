@@ -310,7 +310,8 @@ class MailboxScreen(AccountDeskScreen):
         if message.event == OPT_IN:
             self._continue_activation(message.to, token)
         elif message.event == PASSWORD_RESET:
-            open_flow(self.app, "reset-password", token=token)
+            # The address too: after the reset, the login screen has it filled in.
+            open_flow(self.app, "reset-password", token=token, email=message.to)
         elif message.event == EMAIL_CHANGE_REQUEST:
             self._confirm_email_change(token, message.to)
         elif message.event == DELETION_REQUEST:
