@@ -108,6 +108,8 @@ async def test_after_a_restart_a_session_kept_in_memory_leads_to_the_login_scree
         assert status_line(app) == "Not logged in"
         assert app.customer_email is None
         assert app.check_action("logout", ()) is False
+        # The "not connected, press F5" notice does not outlive the reconnect it asked for.
+        assert not [n for n in app._notifications if "F5" in n.message]
 
         # And logging in works against the new sandbox.
         await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)

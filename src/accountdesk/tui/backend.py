@@ -112,6 +112,8 @@ class Backend:
         """
         app = self._app
         app.backend_state = "connecting"
+        # "Not connected, press F5" must not outlive the reconnect it asked for.
+        app.clear_notifications()
         base_url = self._environment.base_url
         if base_url is None and self._sandbox is not None and self._sandbox.running:
             # Reconnecting to a sandbox that still runs: keep it (and the session on it).
