@@ -191,3 +191,34 @@ async def test_activating_another_customer_from_the_mailbox_replaces_the_account
         await wait_mode(pilot, app, "account")
         # A fresh stack: no mailbox or activation screen of the previous customer left.
         assert [type(s) for s in app.screen_stack] == [AccountScreen]
+
+
+async def test_another_customer_s_deletion_code_is_not_tried_in_this_session(
+    make_app: MakeApp, fresh_tenant: Any
+) -> None:
+    """Before, Continue asked to delete the other account, then the server called the good
+    code "not valid" (it only works in its own customer's session)."""
+    grace = unique_email("grace")
+    ada = unique_email("ada")
+    await create_active_customer(fresh_tenant, grace)
+    await create_active_customer(fresh_tenant, ada)
+    async with CustomerApiClient(
+        fresh_tenant.base_url, fresh_tenant.tenant, fresh_tenant.client_id
+    ) as client:
+        anonymous = await client.anonymous_login()
+        token = await client.login(anonymous.access_token, grace, CUSTOMER_PASSWORD)
+        await client.delete_profile(token.access_token)
+    app = make_app(environment=environment_for(fresh_tenant))
+    async with app.run_test(size=(110, 34)) as pilot:
+        await wait_ready(pilot, app)
+        await app.account.log_in(ada, CUSTOMER_PASSWORD)
+        await wait_mode(pilot, app, "account")
+        screen = await open_mailbox(pilot, app, rows=3)
+        assert screen.selected is not None
+        assert screen.selected.event == "customer.deletion-request"
+        notices_before = len(app._notifications)
+        await pilot.press("c")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert len(app._notifications) == notices_before + 1
+        assert app.customer_email == ada

@@ -315,6 +315,17 @@ class MailboxScreen(AccountDeskScreen):
         elif message.event == EMAIL_CHANGE_REQUEST:
             self._confirm_email_change(token, message.to)
         elif message.event == DELETION_REQUEST:
+            current = services_of(self).customer_email
+            if current is not None and not same_address(current, message.to):
+                # The code only works in its own customer's session: say so, rather than let
+                # the server call a good code "not valid".
+                self.notify(
+                    f"This confirms deleting {message.to}. Log in as {message.to} to use it.",
+                    title="Delete account",
+                    severity="warning",
+                    markup=False,
+                )
+                return
             self.app.push_screen(
                 ConfirmScreen(
                     "Delete this account for good?",
