@@ -361,3 +361,10 @@ async def test_an_optional_address_requires_nothing_until_something_is_typed() -
         assert not fields.is_blank()
         invalid = [field.label for field in fields.validate()]
         assert invalid == ["Street", "ZIP code", "Country"]
+
+
+def test_a_state_label_that_names_its_code_does_not_name_it_twice() -> None:
+    labels = [label for label, _value in rules_for("US").state_choices]
+    assert "Armed Forces (AA)" in labels
+    assert not [label for label in labels if label.endswith(") (AA)")]
+    assert "California (CA)" in labels

@@ -143,9 +143,15 @@ def _state_choices(choices: list[tuple[str, str]]) -> tuple[tuple[str, str], ...
     seen: dict[str, str] = {}
     for value, label in choices:
         seen.setdefault(value, label)
-    return tuple(
-        (label if label == value else f"{label} ({value})", value) for value, label in seen.items()
-    )
+    return tuple((_labelled(label, value), value) for value, label in seen.items())
+
+
+def _labelled(label: str, value: str) -> str:
+    """ "California (CA)"; a label that already names its code ("Armed Forces (AA)") or is
+    the code itself stays as it is."""
+    if label == value or label.endswith(f"({value})"):
+        return label
+    return f"{label} ({value})"
 
 
 def _state_name(label: str, value: str) -> str:
