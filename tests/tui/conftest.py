@@ -72,3 +72,11 @@ def make_app(sandbox_environment: Environment) -> Callable[..., AccountDeskApp]:
         )
 
     return build
+
+
+@pytest.fixture
+def embedded_app(make_app: Callable[..., AccountDeskApp]) -> AccountDeskApp:
+    """An app that starts its own embedded sandbox (the demo customer seeded), for snapshots."""
+    return make_app(
+        Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
+    )

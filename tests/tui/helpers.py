@@ -9,10 +9,12 @@ from typing import Any
 
 import httpx
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from accountdesk.api import CustomerApiClient, CustomerDetails, CustomerSignup
 from accountdesk.session import Environment
 from accountdesk.tui.app import AccountDeskApp
+from accountdesk.tui.screens.account import AccountScreen
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "Demo-Password-42"
@@ -99,3 +101,16 @@ async def advance_sandbox_clock(base_url: str, seconds: int) -> None:
     async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
         response = await client.post("/_sandbox/clock", json={"advanceSeconds": seconds})
     response.raise_for_status()
+
+
+async def demo_logged_in(pilot: Pilot[Any]) -> None:
+    """The demo customer's account screen with the profile loaded (the login form has its own
+    tests; here the session logs in directly). A snapshot's ``run_before``."""
+    app = pilot.app
+    assert isinstance(app, AccountDeskApp)
+    await wait_ready(pilot, app)
+    await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)
+    await wait_until(pilot, lambda: isinstance(app.screen, AccountScreen), what="the account")
+    name = app.screen.query_one("#account-name", Static)
+    await wait_until(pilot, lambda: "Lovelace" in str(name.render()), what="the profile")
+    await settle(pilot)

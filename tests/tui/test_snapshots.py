@@ -14,20 +14,18 @@ from typing import Any
 import pytest
 from helpers import (
     DEMO_EMAIL,
-    DEMO_PASSWORD,
     advance_sandbox_clock,
+    demo_logged_in,
     settle,
     wait_ready,
     wait_until,
 )
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from accountdesk.api import CustomerSignup
-from accountdesk.session import Environment
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens import mailbox
-from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.activation import ActivationScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.screens.forgot_password import (
@@ -44,13 +42,6 @@ from accountdesk.tui.widgets.api_log import ApiLogPanel
 SnapCompare = Callable[..., bool]
 MakeApp = Callable[..., AccountDeskApp]
 SIZE = (100, 40)
-
-
-@pytest.fixture
-def embedded_app(make_app: MakeApp) -> AccountDeskApp:
-    return make_app(
-        Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
-    )
 
 
 def set_values(pilot: Pilot[Any], values: dict[str, str]) -> None:
@@ -171,26 +162,13 @@ def test_reset_password_mismatch(snap_compare: SnapCompare, embedded_app: Accoun
 # -- the logged-in screens, the mailbox and the API log ----------------------------------------
 
 
-async def logged_in(pilot: Pilot[Any]) -> None:
-    """The demo customer's account screen with the profile loaded (the login form has its own
-    snapshots; here the session logs in directly)."""
-    app = pilot.app
-    assert isinstance(app, AccountDeskApp)
-    await wait_ready(pilot, app)
-    await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)
-    await wait_until(pilot, lambda: isinstance(app.screen, AccountScreen), what="the account")
-    name = app.screen.query_one("#account-name", Static)
-    await wait_until(pilot, lambda: "Lovelace" in str(name.render()), what="the profile")
-    await settle(pilot)
-
-
 def test_account_screen(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
-    assert snap_compare(embedded_app, run_before=logged_in, terminal_size=SIZE)
+    assert snap_compare(embedded_app, run_before=demo_logged_in, terminal_size=SIZE)
 
 
 def test_logout_confirmation(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
     async def asking(pilot: Pilot[Any]) -> None:
-        await logged_in(pilot)
+        await demo_logged_in(pilot)
         await pilot.press("ctrl+l")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
         await pilot.pause()
@@ -200,7 +178,7 @@ def test_logout_confirmation(snap_compare: SnapCompare, embedded_app: AccountDes
 
 def test_session_expired_login(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
     async def expired(pilot: Pilot[Any]) -> None:
-        await logged_in(pilot)
+        await demo_logged_in(pilot)
         base_url = pilot.app.base_url
         assert base_url is not None
         # A real expiry: past the customer token's 30 days and its refresh token's day.

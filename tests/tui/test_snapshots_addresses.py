@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from helpers import DEMO_EMAIL, DEMO_PASSWORD, settle, wait_ready, wait_until
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from accountdesk.api import AddressCreate
-from accountdesk.session import Environment
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.address_form import AddressFormScreen
@@ -39,13 +37,6 @@ WASHINGTON = AddressCreate(
     country="US",
     contact_phone="+1 202-456-1111",
 )
-
-
-@pytest.fixture
-def embedded_app(make_app: MakeApp) -> AccountDeskApp:
-    return make_app(
-        Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
-    )
 
 
 async def address_book(pilot: Pilot[Any]) -> None:

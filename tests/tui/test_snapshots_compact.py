@@ -18,7 +18,6 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from accountdesk.api import CustomerSignup
-from accountdesk.session import Environment
 from accountdesk.tui.app import SESSION_EXPIRED_REASON, AccountDeskApp
 from accountdesk.tui.screens import mailbox
 from accountdesk.tui.screens.activation import ActivationScreen
@@ -34,13 +33,6 @@ from accountdesk.tui.screens.signup import SignUpScreen
 SnapCompare = Callable[..., bool]
 MakeApp = Callable[..., AccountDeskApp]
 COMPACT = (80, 24)
-
-
-@pytest.fixture
-def embedded_app(make_app: MakeApp) -> AccountDeskApp:
-    return make_app(
-        Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
-    )
 
 
 async def open_screen(pilot: Pilot[Any], screen: Any) -> None:

@@ -11,13 +11,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from helpers import DEMO_EMAIL, DEMO_PASSWORD, settle, wait_ready, wait_until
+from helpers import DEMO_EMAIL, DEMO_PASSWORD, demo_logged_in, settle, wait_until
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
-from accountdesk.session import Environment
 from accountdesk.tui.app import AccountDeskApp
-from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.change_email import ChangeEmailScreen, ConfirmEmailChangeScreen
 from accountdesk.tui.screens.change_password import ChangePasswordScreen
 from accountdesk.tui.screens.delete_account import DeleteAccountScreen
@@ -28,26 +26,8 @@ Scenario = Callable[[Pilot[Any]], Awaitable[None]]
 SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
 
 
-@pytest.fixture
-def embedded_app(make_app: MakeApp) -> AccountDeskApp:
-    return make_app(
-        Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
-    )
-
-
-async def logged_in(pilot: Pilot[Any]) -> None:
-    app = pilot.app
-    assert isinstance(app, AccountDeskApp)
-    await wait_ready(pilot, app)
-    await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)
-    await wait_until(pilot, lambda: isinstance(app.screen, AccountScreen), what="the account")
-    name = app.screen.query_one("#account-name", Static)
-    await wait_until(pilot, lambda: "Lovelace" in str(name.render()), what="the profile")
-    await settle(pilot)
-
-
 async def open_by_key(pilot: Pilot[Any], key: str, screen_type: type[object]) -> None:
-    await logged_in(pilot)
+    await demo_logged_in(pilot)
     await pilot.press(key)
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen_type), what=key)
     await settle(pilot)

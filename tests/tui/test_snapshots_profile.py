@@ -9,15 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-from helpers import DEMO_EMAIL, DEMO_PASSWORD, settle, wait_ready, wait_until
+from helpers import DEMO_EMAIL, DEMO_PASSWORD, demo_logged_in, settle, wait_until
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from accountdesk.api import CustomerApiClient, CustomerPatch
-from accountdesk.session import Environment
 from accountdesk.tui.app import AccountDeskApp
-from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.profile import EditProfileScreen
 from accountdesk.tui.screens.profile_dialogs import ConflictScreen
 
@@ -27,28 +24,9 @@ LARGE = (120, 40)
 SMALL = (80, 24)
 
 
-@pytest.fixture
-def embedded_app(make_app: MakeApp) -> AccountDeskApp:
-    return make_app(
-        Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
-    )
-
-
-async def account_hub(pilot: Pilot[Any]) -> None:
-    """The demo customer's overview, loaded."""
-    app = pilot.app
-    assert isinstance(app, AccountDeskApp)
-    await wait_ready(pilot, app)
-    await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)
-    await wait_until(pilot, lambda: isinstance(app.screen, AccountScreen), what="the account")
-    name = app.screen.query_one("#account-name", Static)
-    await wait_until(pilot, lambda: "Lovelace" in str(name.render()), what="the profile")
-    await settle(pilot)
-
-
 async def editing(pilot: Pilot[Any]) -> EditProfileScreen:
     """The profile editor, loaded, with one field changed (the marker shows)."""
-    await account_hub(pilot)
+    await demo_logged_in(pilot)
     await pilot.press("e")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditProfileScreen))
     await settle(pilot)
@@ -60,11 +38,11 @@ async def editing(pilot: Pilot[Any]) -> EditProfileScreen:
 
 
 def test_account_hub(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
-    assert snap_compare(embedded_app, run_before=account_hub, terminal_size=LARGE)
+    assert snap_compare(embedded_app, run_before=demo_logged_in, terminal_size=LARGE)
 
 
 def test_account_hub_small(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
-    assert snap_compare(embedded_app, run_before=account_hub, terminal_size=SMALL)
+    assert snap_compare(embedded_app, run_before=demo_logged_in, terminal_size=SMALL)
 
 
 def test_edit_profile(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:

@@ -12,13 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from helpers import DEMO_EMAIL, DEMO_PASSWORD, settle, wait_ready, wait_until
+from helpers import demo_logged_in, settle, wait_ready, wait_until
 from textual.pilot import Pilot
-from textual.widgets import Static
 
-from accountdesk.session import Environment
 from accountdesk.tui.app import AccountDeskApp
-from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
 
 SnapCompare = Callable[..., bool]
@@ -26,30 +23,12 @@ MakeApp = Callable[..., AccountDeskApp]
 SIZES = [(120, 40), (80, 24)]
 
 
-@pytest.fixture
-def embedded_app(make_app: MakeApp) -> AccountDeskApp:
-    return make_app(
-        Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
-    )
-
-
-async def logged_in(pilot: Pilot[Any]) -> None:
-    app = pilot.app
-    assert isinstance(app, AccountDeskApp)
-    await wait_ready(pilot, app)
-    await app.session.login(DEMO_EMAIL, DEMO_PASSWORD)
-    await wait_until(pilot, lambda: isinstance(app.screen, AccountScreen), what="the account")
-    name = app.screen.query_one("#account-name", Static)
-    await wait_until(pilot, lambda: "Lovelace" in str(name.render()), what="the profile")
-    await settle(pilot)
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_logout_dialog_shows_its_own_keys(
     snap_compare: SnapCompare, embedded_app: AccountDeskApp, size: tuple[int, int]
 ) -> None:
     async def asking(pilot: Pilot[Any]) -> None:
-        await logged_in(pilot)
+        await demo_logged_in(pilot)
         await pilot.press("ctrl+l")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
         await pilot.pause()

@@ -37,13 +37,6 @@ PINNED_SANDBOX = "http://127.0.0.1:8000"
 
 
 @pytest.fixture
-def embedded_app(make_app: MakeApp) -> AccountDeskApp:
-    return make_app(
-        Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
-    )
-
-
-@pytest.fixture
 def pinned_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same state, verifier, sandbox address and listener port in every run."""
     monkeypatch.setattr(social_module, "new_state", lambda: "pinned-state")
