@@ -80,3 +80,18 @@ def embedded_app(make_app: Callable[..., AccountDeskApp]) -> AccountDeskApp:
     return make_app(
         Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
     )
+
+
+@pytest.fixture
+def pinned_mail_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mailbox times shown as one fixed moment, for snapshots. The messages carry the sandbox
+    clock's "now"; only its display is pinned, after checking it is a real timestamp."""
+    from datetime import datetime
+
+    from accountdesk.tui.screens import mailbox
+
+    def pinned(created_at: str) -> str:
+        datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+        return "24 Jun 09:30:00"
+
+    monkeypatch.setattr(mailbox, "format_received", pinned)

@@ -8,7 +8,6 @@ the same state every time (the demo customer, fixed inputs) and waits for all wo
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 import pytest
@@ -25,7 +24,6 @@ from textual.widgets import DataTable, Input
 
 from accountdesk.api import CustomerSignup
 from accountdesk.tui.app import AccountDeskApp
-from accountdesk.tui.screens import mailbox
 from accountdesk.tui.screens.activation import ActivationScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.screens.forgot_password import (
@@ -190,17 +188,8 @@ def test_session_expired_login(snap_compare: SnapCompare, embedded_app: AccountD
     assert snap_compare(embedded_app, run_before=expired, terminal_size=SIZE)
 
 
-def test_mailbox(
-    snap_compare: SnapCompare, embedded_app: AccountDeskApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The messages carry the sandbox clock's "now"; only its display is pinned, after
-    # checking that what would be formatted is a real timestamp.
-    def pinned(created_at: str) -> str:
-        datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-        return "24 Jun 09:30:00"
-
-    monkeypatch.setattr(mailbox, "format_received", pinned)
-
+@pytest.mark.usefixtures("pinned_mail_times")
+def test_mailbox(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
     async def with_mail(pilot: Pilot[Any]) -> None:
         app = pilot.app
         assert isinstance(app, AccountDeskApp)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from textual.widgets import DataTable, Input
 
 from accountdesk.api import CustomerSignup
 from accountdesk.tui.app import SESSION_EXPIRED_REASON, AccountDeskApp
-from accountdesk.tui.screens import mailbox
 from accountdesk.tui.screens.activation import ActivationScreen
 from accountdesk.tui.screens.forgot_password import (
     RESET_REQUESTED,
@@ -125,15 +123,10 @@ def test_reset_password_at_80x24(snap_compare: SnapCompare, embedded_app: Accoun
     assert snap_compare(embedded_app, run_before=mismatch, terminal_size=COMPACT)
 
 
+@pytest.mark.usefixtures("pinned_mail_times")
 def test_mailbox_code_offered_at_80x24(
     snap_compare: SnapCompare, embedded_app: AccountDeskApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def pinned(created_at: str) -> str:
-        datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-        return "24 Jun 09:30:00"
-
-    monkeypatch.setattr(mailbox, "format_received", pinned)
-
     async def code_offered(pilot: Pilot[Any]) -> None:
         app = pilot.app
         assert isinstance(app, AccountDeskApp)
