@@ -12,7 +12,7 @@ from accountdesk.sandbox.context import SandboxDep, require_tenant
 from accountdesk.sandbox.errors import ApiProblem, field_error
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 from accountdesk.sandbox.sessions import anonymous_body
-from accountdesk.sandbox.tokens import find_token, issue_access_only, issue_pair
+from accountdesk.sandbox.tokens import TokenRecord, find_token, issue_access_only, issue_pair
 
 router = APIRouter(
     prefix="/customerlogin/auth/anonymous",
@@ -86,14 +86,7 @@ def anonymous_refresh(
     with sandbox.db.transaction() as conn:
         _require_client(conn, tenant, client_id)
         if refresh_token:
-            record = find_token(conn, tenant, refresh_token)
-            if (
-                record is None
-                or record.kind != "anonymous_refresh"
-                or record.revoked
-                or record.expires_at <= now
-            ):
-                raise _bad_refresh()
+            record = _live_token(conn, tenant, refresh_token, "anonymous_refresh", now)
             pair = issue_pair(
                 conn,
                 tenant=tenant,
@@ -108,14 +101,7 @@ def anonymous_refresh(
                 sandbox, tenant, pair.access_token, pair.refresh_token, pair.session_id
             )
         if anonymous_token:
-            record = find_token(conn, tenant, anonymous_token)
-            if (
-                record is None
-                or record.kind != "anonymous"
-                or record.revoked
-                or record.expires_at <= now
-            ):
-                raise _bad_refresh()
+            record = _live_token(conn, tenant, anonymous_token, "anonymous", now)
             access = issue_access_only(
                 conn, source=record, now=now, lifetime=lifetimes.anonymous_access
             )
@@ -126,3 +112,13 @@ def anonymous_refresh(
         "The request is missing required data.",
         [field_error("refresh_token", "missing_value", "This field is required.")],
     )
+
+
+def _live_token(
+    conn: sqlite3.Connection, tenant: str, raw: str, kind: str, now: float
+) -> TokenRecord:
+    """The token ``raw`` if it is a ``kind`` token that is neither revoked nor expired."""
+    record = find_token(conn, tenant, raw)
+    if record is None or record.kind != kind or record.revoked or record.expires_at <= now:
+        raise _bad_refresh()
+    return record
