@@ -129,6 +129,48 @@ def test_data_survives_a_restart(tmp_path: Path) -> None:
         asyncio.run(second_run(url, address_id))
 
 
+def test_every_acknowledged_write_survives_kill_9(tmp_path: Path) -> None:
+    """A 2xx is a promise: with the process SIGKILLed right after the last answer (no shutdown,
+    no checkpoint), every acknowledged profile change and address is there on the next start."""
+    database = tmp_path / "killed.db"
+    email = unique_email()
+
+    async def write(url: str) -> list[str]:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+            tenant = Harness(client, "demo", "demo-storefront")
+            access = await tenant.customer(email)
+            created = await asyncio.gather(
+                *(
+                    tenant.call(
+                        "POST",
+                        "/me/addresses",
+                        access,
+                        json={"contactName": f"c{i}", "country": "DE"},
+                    )
+                    for i in range(20)
+                )
+            )
+            assert {response.status_code for response in created} == {201}
+            patched = await tenant.call("PATCH", "/me", access, json={"middleName": "last-write"})
+            assert patched.status_code == 200
+            return sorted(str(response.json()["id"]) for response in created)
+
+    async def read(url: str) -> tuple[str, list[str]]:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+            tenant = Harness(client, "demo", "demo-storefront")
+            login = await tenant.login(email, PASSWORD)
+            access = login.json()["access_token"]
+            me = (await tenant.call("GET", "/me?expand=addresses", access)).json()
+            return me["middleName"], sorted(address["id"] for address in me["addresses"])
+
+    with running_sandbox("--db", str(database)) as (url, process):
+        address_ids = asyncio.run(write(url))
+        process.kill()
+        process.wait(timeout=15)
+    with running_sandbox("--db", str(database)) as (url, _process):
+        assert asyncio.run(read(url)) == ("last-write", address_ids)
+
+
 def test_extra_tenants_from_the_command_line() -> None:
     with running_sandbox("--db", ":memory:", "--tenant", "acme=acme-shop") as (url, _process):
         response = httpx.get(

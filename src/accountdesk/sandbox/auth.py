@@ -39,7 +39,7 @@ class Principal:
         return self.token.kind == "customer"
 
 
-def authenticate(
+async def authenticate(
     tenant: Annotated[str, Path()],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     sandbox: SandboxDep,
@@ -60,7 +60,7 @@ def authenticate(
 AnyPrincipal = Annotated[Principal, Depends(authenticate)]
 
 
-def require_customer(principal: AnyPrincipal) -> Principal:
+async def require_customer(principal: AnyPrincipal) -> Principal:
     if not principal.is_customer:
         raise forbidden()
     return principal

@@ -39,7 +39,7 @@ def load_secret(conn: sqlite3.Connection, key: str) -> str:
     return value
 
 
-def get_sandbox(request: Request) -> Sandbox:
+async def get_sandbox(request: Request) -> Sandbox:
     sandbox = request.app.state.sandbox
     assert isinstance(sandbox, Sandbox)
     return sandbox

@@ -1,11 +1,18 @@
-"""SQLite storage: one connection, one lock, WAL on files.
+"""SQLite storage: one connection, owned by the event loop, WAL on files.
 
-Concurrency choice: a single connection shared by all request threads and serialised by a
-re-entrant lock. `:memory:` databases exist per connection, so the in-memory mode needs exactly
-one connection anyway; using the same design for files keeps one code path. Every write runs in
-`BEGIN IMMEDIATE ... COMMIT`, so a crash mid-request never leaves half a change, and WAL lets a
-second process (say, a `sandbox seed` next to a running server) read while we write.
-The handlers do slow work (argon2) outside the lock, so the lock is held for milliseconds.
+Concurrency choice, by measurement (README, "Performance"): every route and dependency is a
+coroutine, so all database work runs on the event loop's thread, one transaction at a time, and
+never inside an `await`. A connection per thread with WAL, with synchronous routes in the thread
+pool, cost more per request in thread hops than the queries themselves; SQLite answers these
+indexed lookups in microseconds, so serialising them costs nothing measurable. `:memory:`
+databases exist per connection anyway. argon2, the one slow step, runs in the thread pool,
+outside any transaction. The re-entrant lock remains for callers outside the loop (the `seed`
+command, tests); uncontended, it costs nanoseconds.
+
+Every write runs in `BEGIN IMMEDIATE ... COMMIT`, so a crash mid-request never leaves half a
+change. WAL with `synchronous=NORMAL` makes each commit durable against a killed process (the
+WAL write reaches the OS before the 2xx goes out; only a power loss may drop the last commits),
+and lets a second process (say, a `sandbox seed` next to a running server) read while we write.
 """
 
 from __future__ import annotations

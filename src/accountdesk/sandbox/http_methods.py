@@ -41,20 +41,24 @@ class HttpMethods:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        allowed = methods_for(self.routes, scope)
-        if scope["method"] == "OPTIONS" and allowed:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 204,
-                    "headers": [(b"allow", ", ".join(allowed).encode())],
-                }
-            )
-            await send({"type": "http.response.body", "body": b""})
-            return
+        # Matching every route for every method costs more than the rest of a request: only
+        # OPTIONS and the (rare) 405 need the answer.
+        if scope["method"] == "OPTIONS":
+            allowed = methods_for(self.routes, scope)
+            if allowed:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 204,
+                        "headers": [(b"allow", ", ".join(allowed).encode())],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
 
         async def send_with_allow(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 405:
+                allowed = methods_for(self.routes, scope)
                 headers = [(name, value) for name, value in message["headers"] if name != b"allow"]
                 headers.append((b"allow", ", ".join(allowed).encode()))
                 message = {**message, "headers": headers}

@@ -56,7 +56,7 @@ def _parse_tags(tags: str) -> list[str]:
 
 
 @router.post("", status_code=201, operation_id="POST-customer-add-address")
-def create_address(
+async def create_address(
     principal: CustomerPrincipal, sandbox: SandboxDep, body: AddressIn
 ) -> dict[str, str]:
     """Add an address; the customer's first address becomes the default."""
@@ -73,14 +73,14 @@ def create_address(
 
 
 @router.get("", operation_id="GET-customer-list-customer-addresses")
-def get_addresses(principal: CustomerPrincipal, sandbox: SandboxDep) -> list[dict[str, Any]]:
+async def get_addresses(principal: CustomerPrincipal, sandbox: SandboxDep) -> list[dict[str, Any]]:
     with sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)
         return [render_address(a) for a in list_addresses(conn, principal.tenant, customer.id)]
 
 
 @router.get("/{addressId}", operation_id="GET-customer-retrieve-address-by-id")
-def get_one_address(
+async def get_one_address(
     principal: CustomerPrincipal, sandbox: SandboxDep, address_id: AddressId
 ) -> dict[str, Any]:
     with sandbox.db.transaction() as conn:
@@ -88,7 +88,7 @@ def get_one_address(
 
 
 @router.patch("/{addressId}", operation_id="PATCH-customer-update-customer-address")
-def patch_address(
+async def patch_address(
     principal: CustomerPrincipal, sandbox: SandboxDep, address_id: AddressId, body: AddressPatchIn
 ) -> dict[str, Any]:
     """Present non-null fields replace, nulls clear (except `contactName`, which is required).
@@ -118,7 +118,7 @@ def patch_address(
 @router.delete(
     "/{addressId}", status_code=204, operation_id="DELETE-customer-remove-customer-address-by-id"
 )
-def remove_address(
+async def remove_address(
     principal: CustomerPrincipal, sandbox: SandboxDep, address_id: AddressId
 ) -> Response:
     """Deleting the default promotes no other address."""
@@ -128,7 +128,7 @@ def remove_address(
 
 
 @router.post("/{addressId}/tags", status_code=204, operation_id="POST-customer-add-address-tags")
-def add_tags(
+async def add_tags(
     principal: CustomerPrincipal, sandbox: SandboxDep, address_id: AddressId, tags: Tags
 ) -> Response:
     wanted = _parse_tags(tags)
@@ -146,7 +146,7 @@ def add_tags(
 @router.delete(
     "/{addressId}/tags", status_code=204, operation_id="DELETE-customer-remove-address-tags"
 )
-def remove_tags(
+async def remove_tags(
     principal: CustomerPrincipal, sandbox: SandboxDep, address_id: AddressId, tags: Tags
 ) -> Response:
     """Tags that the address does not carry are ignored."""

@@ -38,7 +38,7 @@ def _bad_refresh() -> ApiProblem:
 
 
 @router.get("/login", operation_id="GET-oauth-generate-anonymous-access-token")
-def anonymous_login(
+async def anonymous_login(
     sandbox: SandboxDep,
     tenant: Annotated[str, Query()],
     client_id: Annotated[str, Query()],
@@ -66,7 +66,7 @@ def anonymous_login(
 
 
 @router.get("/refresh", operation_id="GET-oauth-refresh-anonymous-access-token")
-def anonymous_refresh(
+async def anonymous_refresh(
     sandbox: SandboxDep,
     tenant: Annotated[str, Query()],
     client_id: Annotated[str, Query()],

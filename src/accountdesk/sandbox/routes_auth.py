@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from accountdesk.sandbox import throttle
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
@@ -47,7 +48,7 @@ def invalid_credentials() -> ApiProblem:
 
 
 @router.post("/login", operation_id="POST-customer-authenticate-customer")
-def login(
+async def login(
     principal: AnyPrincipal, sandbox: SandboxDep, body: PasswordAuthenticationIn
 ) -> dict[str, Any]:
     with FieldProblems(PasswordAuthenticationIn) as problems:
@@ -78,8 +79,8 @@ def login(
             customer = find_by_login_email(conn, principal.tenant, email_key)
         # argon2 runs outside the database lock (the reservation keeps the count); unknown
         # emails verify against a dummy hash so both failures take the same time.
-        password_ok = verify_password(
-            None if customer is None else customer.password_hash, body.password
+        password_ok = await run_in_threadpool(
+            verify_password, None if customer is None else customer.password_hash, body.password
         )
         with sandbox.db.transaction() as conn:
             if customer is None or not password_ok:
@@ -107,7 +108,7 @@ def login(
 
 
 @router.get("/logout", status_code=204, operation_id="GET-customer-logout-customer")
-def logout(
+async def logout(
     principal: CustomerPrincipal,
     sandbox: SandboxDep,
     access_token: Annotated[str, Query(alias="accessToken")],
@@ -140,7 +141,7 @@ def _bad_refresh_token() -> ApiProblem:
 
 
 @router.get("/refreshauthtoken", operation_id="GET-customer-refresh-authtoken")
-def refresh_customer_token(
+async def refresh_customer_token(
     principal: AnyPrincipal,
     sandbox: SandboxDep,
     refresh_token: Annotated[str, Query(alias="refreshToken")],
@@ -186,7 +187,7 @@ def refresh_customer_token(
 
 
 @router.get("/validateauthtoken", operation_id="GET-customer-validate-token")
-def validate_token(principal: CustomerPrincipal, sandbox: SandboxDep) -> dict[str, Any]:
+async def validate_token(principal: CustomerPrincipal, sandbox: SandboxDep) -> dict[str, Any]:
     with sandbox.db.transaction() as conn:
         customer = get_customer(conn, principal.tenant, principal.customer_id)
     if customer is None:

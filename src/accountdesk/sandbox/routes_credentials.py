@@ -7,6 +7,7 @@ from contextlib import ExitStack
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from accountdesk.sandbox import outbox, throttle
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
@@ -42,7 +43,7 @@ from accountdesk.sandbox.validation import (
 router = APIRouter(prefix="/customer/{tenant}", tags=["Credentials"], responses=ERROR_RESPONSES)
 
 
-def check_current_password(
+async def check_current_password(
     sandbox: Sandbox, customer: CustomerRecord, password: str, field: str
 ) -> None:
     """Verify the password a logged-in customer re-enters.
@@ -60,7 +61,7 @@ def check_current_password(
                     conn, customer.tenant, email, sandbox.clock.now(), sandbox.settings.throttle
                 )
             )
-        if verify_password(customer.password_hash, password):
+        if await run_in_threadpool(verify_password, customer.password_hash, password):
             return
         with sandbox.db.transaction() as conn:
             throttle.record_failure(
@@ -90,7 +91,7 @@ def replace_password(
     status_code=204,
     operation_id="POST-customer-change-customer-login-email",
 )
-def request_email_change(
+async def request_email_change(
     principal: CustomerPrincipal, sandbox: SandboxDep, body: ChangeEmailIn
 ) -> Response:
     """Check the current email and password, then mail a token to the NEW address."""
@@ -106,7 +107,7 @@ def request_email_change(
         raise invalid_field("email", "This account has no email and password login.")
     if normalise_email(current) != customer.login_email:
         raise invalid_field("email", "This is not the email address you log in with.")
-    check_current_password(sandbox, customer, password, "password")
+    await check_current_password(sandbox, customer, password, "password")
     if new_email == customer.login_email:
         raise invalid_field("newEmail", "The new email address is the current one.")
     now = sandbox.clock.now()
@@ -132,7 +133,9 @@ def request_email_change(
     status_code=204,
     operation_id="POST-customer-confirm-customer-login-email",
 )
-def confirm_email_change(principal: AnyPrincipal, sandbox: SandboxDep, body: TokenIn) -> Response:
+async def confirm_email_change(
+    principal: AnyPrincipal, sandbox: SandboxDep, body: TokenIn
+) -> Response:
     """Switch the login email; with `syncContactEmail` the contact email follows. The old
     address gets a notice. Sessions stay valid: the password did not change."""
     with FieldProblems(TokenIn) as problems:
@@ -162,7 +165,7 @@ def confirm_email_change(principal: AnyPrincipal, sandbox: SandboxDep, body: Tok
 @router.post(
     "/password/reset", status_code=204, operation_id="POST-customer-request-reset-password"
 )
-def request_password_reset(
+async def request_password_reset(
     principal: AnyPrincipal, sandbox: SandboxDep, body: PasswordResetRequestIn
 ) -> Response:
     """204 whether or not the address has an account, so the answer reveals nothing."""
@@ -184,7 +187,7 @@ def request_password_reset(
 
 
 @router.post("/password/reset/update", status_code=204, operation_id="POST-customer-reset-password")
-def reset_password(
+async def reset_password(
     principal: AnyPrincipal, sandbox: SandboxDep, body: PasswordUpdateIn
 ) -> Response:
     """Set a new password with the emailed token: every token of the customer dies and the
@@ -194,7 +197,7 @@ def reset_password(
     with FieldProblems(PasswordUpdateIn) as problems:
         token = require_text(problems, "token", body.token).strip()
         check_password(problems, "password", body.password, tenant)
-    password_hash = hash_password(body.password)
+    password_hash = await run_in_threadpool(hash_password, body.password)
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
         customer, _ = redeem_mail_token(
@@ -210,7 +213,7 @@ def reset_password(
 @router.post(
     "/password/change", status_code=204, operation_id="POST-customer-change-account-password"
 )
-def change_password(
+async def change_password(
     principal: CustomerPrincipal, sandbox: SandboxDep, body: PasswordChangeIn
 ) -> Response:
     """Needs the current password; the caller's session survives, every other one dies."""
@@ -220,8 +223,8 @@ def change_password(
     with FieldProblems(PasswordChangeIn) as problems:
         require_text(problems, "currentPassword", body.current_password)
         check_password(problems, "newPassword", body.new_password, tenant)
-    check_current_password(sandbox, customer, body.current_password, "currentPassword")
-    password_hash = hash_password(body.new_password)
+    await check_current_password(sandbox, customer, body.current_password, "currentPassword")
+    password_hash = await run_in_threadpool(hash_password, body.new_password)
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
         replace_password(

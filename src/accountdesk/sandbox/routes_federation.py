@@ -25,7 +25,7 @@ KNOWN_EXCHANGE_CONFIGS = {"default"}
 
 
 @router.post("/socialLogin", operation_id="POST-customer-login-customer-by-auth0")
-def social_login(
+async def social_login(
     principal: AnyPrincipal,
     sandbox: SandboxDep,
     code: Annotated[str, Query()],
@@ -66,7 +66,7 @@ def social_login(
 
 
 @router.post("/exchangeauthtoken", operation_id="POST-customer-exchange-authtoken")
-def exchange_token(
+async def exchange_token(
     principal: AnyPrincipal,
     sandbox: SandboxDep,
     subject_access_token: Annotated[str, Query(alias="subjectAccessToken")],

@@ -17,7 +17,7 @@ SUBJECT_TOKEN_LIFETIME = 3600
 
 
 @router.get("/authorize")
-def authorize(
+async def authorize(
     sandbox: SandboxDep,
     tenant: Annotated[str, Query()],
     email: Annotated[str, Query()],
@@ -48,7 +48,7 @@ def authorize(
 
 
 @router.get("/subject-token")
-def get_subject_token(
+async def get_subject_token(
     sandbox: SandboxDep,
     tenant: Annotated[str, Query()],
     email: Annotated[str, Query()],

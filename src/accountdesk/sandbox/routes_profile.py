@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from accountdesk.sandbox import outbox
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
@@ -66,7 +67,7 @@ def _parse_expand(expand: str | None) -> bool:
 
 
 @router.get("", operation_id="GET-customer-retrieve-customer-profile")
-def get_me(
+async def get_me(
     principal: AnyPrincipal,
     sandbox: SandboxDep,
     expand: Annotated[str | None, Query()] = None,
@@ -81,7 +82,7 @@ def get_me(
 
 
 @router.patch("", operation_id="PATCH-customer-update-customer")
-def patch_me(
+async def patch_me(
     principal: CustomerPrincipal,
     sandbox: SandboxDep,
     request: Request,
@@ -127,7 +128,7 @@ def patch_me(
     operation_id="DELETE-customer-remove-customer-profile",
     responses={202: {"description": "Deletion confirmation mailed"}},
 )
-def delete_me(
+async def delete_me(
     principal: CustomerPrincipal,
     sandbox: SandboxDep,
     token: Annotated[str | None, Query()] = None,
@@ -169,7 +170,7 @@ def delete_me(
     status_code=201,
     operation_id="POST-customer-assign-customer-account",
 )
-def assign_account(
+async def assign_account(
     principal: CustomerPrincipal, sandbox: SandboxDep, body: PasswordAuthenticationIn
 ) -> dict[str, str]:
     """Add an email + password login to a profile that has none (a social-login profile)."""
@@ -178,7 +179,7 @@ def assign_account(
     with FieldProblems(PasswordAuthenticationIn) as problems:
         email = check_email(problems, "email", body.email)
         check_password(problems, "password", body.password, tenant)
-    password_hash = hash_password(body.password)
+    password_hash = await run_in_threadpool(hash_password, body.password)
     with sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)
         if customer.login_email is not None:

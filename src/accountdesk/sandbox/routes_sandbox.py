@@ -46,7 +46,7 @@ class TenantIn(TextSafeModel):
 
 
 @router.get("/{tenant}/outbox")
-def read_outbox(
+async def read_outbox(
     sandbox: SandboxDep,
     tenant: Annotated[str, Path()],
     to: Annotated[str | None, Query()] = None,
@@ -58,7 +58,7 @@ def read_outbox(
 
 
 @router.delete("/{tenant}/outbox", status_code=204)
-def empty_outbox(sandbox: SandboxDep, tenant: Annotated[str, Path()]) -> Response:
+async def empty_outbox(sandbox: SandboxDep, tenant: Annotated[str, Path()]) -> Response:
     require_known_tenant(sandbox, tenant)
     with sandbox.db.transaction() as conn:
         outbox.clear_mail(conn, tenant)
@@ -66,18 +66,18 @@ def empty_outbox(sandbox: SandboxDep, tenant: Annotated[str, Path()]) -> Respons
 
 
 @router.get("/clock")
-def read_clock(sandbox: SandboxDep) -> dict[str, str]:
+async def read_clock(sandbox: SandboxDep) -> dict[str, str]:
     return {"now": sandbox.clock.isoformat()}
 
 
 @router.post("/clock")
-def advance_clock(sandbox: SandboxDep, body: ClockAdvance) -> dict[str, str]:
+async def advance_clock(sandbox: SandboxDep, body: ClockAdvance) -> dict[str, str]:
     """Move the emulated time forward (never back), e.g. to expire tokens without sleeping."""
     return {"now": sandbox.clock.isoformat(sandbox.clock.advance(body.advance_seconds))}
 
 
 @router.post("/tenants", status_code=201)
-def add_tenant(sandbox: SandboxDep, body: TenantIn) -> dict[str, Any]:
+async def add_tenant(sandbox: SandboxDep, body: TenantIn) -> dict[str, Any]:
     if not TENANT_NAME.match(body.name):
         raise invalid_field(
             "name", "3-16 characters: a lowercase letter, then lowercase letters or digits."

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from accountdesk.sandbox.addresses import add_address
 from accountdesk.sandbox.auth import AnyPrincipal
@@ -39,7 +40,7 @@ router = APIRouter(
 
 
 @router.post("/signup", status_code=201, operation_id="POST-customer-create-customer-account")
-def signup(principal: AnyPrincipal, sandbox: SandboxDep, body: SignupIn) -> dict[str, str]:
+async def signup(principal: AnyPrincipal, sandbox: SandboxDep, body: SignupIn) -> dict[str, str]:
     """Create an account. With double opt-in on, it stays inactive until the emailed token is
     confirmed; the token goes to the login email."""
     with sandbox.db.transaction() as conn:
@@ -78,7 +79,7 @@ def signup(principal: AnyPrincipal, sandbox: SandboxDep, body: SignupIn) -> dict
             if body.customer_address is None
             else new_address_data(problems, body.customer_address, "customerAddress.")
         )
-    password_hash = hash_password(login_password)
+    password_hash = await run_in_threadpool(hash_password, login_password)
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
         if find_by_login_email(conn, tenant.name, login_email) is not None:
@@ -117,7 +118,7 @@ def signup(principal: AnyPrincipal, sandbox: SandboxDep, body: SignupIn) -> dict
     operation_id="GET-customer-signup-customer-optin",
     tags=["Double opt-in"],
 )
-def confirm_opt_in(
+async def confirm_opt_in(
     principal: AnyPrincipal, sandbox: SandboxDep, token: Annotated[str, Path()]
 ) -> dict[str, Any]:
     """Activate the account and log the customer in (same session as the caller's token)."""
@@ -136,7 +137,7 @@ def confirm_opt_in(
     operation_id="POST-customer-refresh-token",
     tags=["Double opt-in"],
 )
-def resend_opt_in(principal: AnyPrincipal, sandbox: SandboxDep, body: EmailIn) -> Response:
+async def resend_opt_in(principal: AnyPrincipal, sandbox: SandboxDep, body: EmailIn) -> Response:
     """Mail a fresh activation token; earlier ones stop working. Always 202, so the answer does
     not reveal whether the address has an account."""
     now = sandbox.clock.now()
