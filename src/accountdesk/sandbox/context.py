@@ -39,10 +39,15 @@ def load_secret(conn: sqlite3.Connection, key: str) -> str:
     return value
 
 
-async def get_sandbox(request: Request) -> Sandbox:
+def sandbox_of(request: Request) -> Sandbox:
     sandbox = request.app.state.sandbox
     assert isinstance(sandbox, Sandbox)
     return sandbox
+
+
+async def get_sandbox(request: Request) -> Sandbox:
+    # A coroutine: FastAPI would run a plain function in the thread pool.
+    return sandbox_of(request)
 
 
 SandboxDep = Annotated[Sandbox, Depends(get_sandbox)]
