@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import jwt
+import pytest
 from sandbox_harness import (
     EXPIRED_TOKEN_FAULT,
     INVALID_TOKEN_FAULT,
@@ -76,6 +77,20 @@ async def test_anonymous_refresh_keeps_the_session(api: Harness) -> None:
     neither = await api.client.get("/customerlogin/auth/anonymous/refresh", params=params)
     assert neither.status_code == 400
     assert fields(neither) == {"refresh_token": "missing_value"}
+
+
+@pytest.mark.parametrize("name", ["refresh_token", "anonymous_token"])
+async def test_an_empty_anonymous_refresh_token_is_a_wrong_one_not_a_missing_one(
+    api: Harness, name: str
+) -> None:
+    # Found by schemathesis: the spec allows an empty string, and `refreshauthtoken` answers
+    # an empty refresh token with 401 too.
+    response = await api.client.get(
+        "/customerlogin/auth/anonymous/refresh",
+        params={"tenant": api.tenant, "client_id": api.client_id, name: ""},
+    )
+    assert response.status_code == 401
+    assert response.json()["type"] == "invalid_refresh_token"
 
 
 async def test_the_deprecated_anonymous_refresh_refuses_an_expired_token(api: Harness) -> None:

@@ -1,31 +1,33 @@
-"""Property-based check of the emulator against the OFFICIAL Emporix spec (schemathesis).
+"""Schemathesis with every check against the emulator and the OFFICIAL Emporix spec.
 
 Every operation of `shared/spec/api.yml` (and the two legacy operations that only the older
-spec documents) is exercised in-process with real tokens: an anonymous token where the spec
-asks for one, the demo customer's token for customer operations. Asserted: no 5xx, and every
-response whose status the spec documents matches the documented schema.
+spec documents) is exercised in-process through all of schemathesis's phases (the spec's
+examples, coverage and fuzzing), with valid and with invalid data, and every response goes
+through every check schemathesis has (`--checks all`). The tenant and client id are pinned to
+the demo tenant (otherwise almost every request would stop at the tenant check), and real
+tokens come from an auth provider, so `ignored_auth` can probe each operation without them:
+an anonymous token where the spec asks for one, the demo customer's token for customer
+operations.
 
-Deliberate choices, each because the official spec cannot be matched literally:
-- `status_code_conformance` is not checked: the spec omits statuses the emulator must send by
-  design (401 with the ErrorMessage body on a wrong password and 429 on /login, 403
-  `account_not_activated`, 404 on unknown addresses for the list path, 401 on an unknown
-  anonymous refresh token, where the spec declares no errors at all).
-- `content_type_conformance` is not checked: PATCH /me and PATCH /me/addresses/{id} declare a
-  200 without content (§7 Q10) and the emulator returns the updated resource as JSON.
-- Only positive data is generated: negative generation would mostly re-test request-validation
-  (covered, with exact field paths, in test_sandbox_robustness.py and the per-route tests).
-- Tenant and client id are pinned to the demo tenant, otherwise almost every request would stop
-  at the tenant check; bearer headers are replaced by real tokens (the spec declares
-  `Authorization` as a plain header parameter on three operations, §7 Q3/Q4).
-- The anonymous refresh declares both `refresh_token` and the deprecated `anonymous_token` as
-  required (§7 Q2); both are sent with generated values, so that operation mostly sees 401s.
+Each valid case is sent twice: as generated, then with the values random data cannot know
+(an emailed code, a fresh refresh token, a real address id) swapped in; for MUST_SUCCEED
+operations that second answer must be a success, so success bodies are validated too.
+
+A check that cannot hold for an operation is waived in WAIVERS, each for a stated reason:
+an inconsistency of the spec (§7 of the reference names them Q1-Q14) or a documented choice of
+the sandbox. The README lists the same table under "Reliability and security".
+
+Deterministic: derandomized generation, no example database, a fixed number of examples.
+Set ACCOUNTDESK_SPEC_DIR to run it from a checkout that does not sit next to `shared/`.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import uuid
 import warnings
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,43 +39,31 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from starlette.testclient import TestClient
 
-SPEC_DIR = Path(__file__).resolve().parents[3] / "shared/spec"
+SPEC_DIR = Path(
+    os.environ.get("ACCOUNTDESK_SPEC_DIR") or Path(__file__).resolve().parents[3] / "shared/spec"
+)
 CURRENT_SPEC = SPEC_DIR / "api.yml"
 LEGACY_SPEC = SPEC_DIR / "history-484ef75d/api.yml"
 
 if not CURRENT_SPEC.exists():
     pytest.skip(
         f"the official spec is not beside the repository ({CURRENT_SPEC}); "
-        "clone the shared/ directory next to it to run the conformance test",
+        "clone the shared/ directory next to it (or set ACCOUNTDESK_SPEC_DIR) "
+        "to run the conformance test",
         allow_module_level=True,
     )
 
 import schemathesis  # noqa: E402  (only after the skip: loading the spec needs the file)
 from schemathesis import GenerationMode  # noqa: E402
-from schemathesis.checks import not_a_server_error, response_schema_conformance  # noqa: E402
+from schemathesis.checks import CHECKS, load_all_checks  # noqa: E402
+from schemathesis.config import HealthCheck  # noqa: E402
 
 from accountdesk.sandbox import create_app  # noqa: E402
 
 MAX_EXAMPLES = 6
-CHECKS = [not_a_server_error, response_schema_conformance]
 
-
-def _load(path: Path) -> Any:
-    schema = schemathesis.openapi.from_path(path)
-    schema.config.generation.update(
-        modes=[GenerationMode.POSITIVE], max_examples=MAX_EXAMPLES, deterministic=True
-    )
-    return schema
-
-
-current = _load(CURRENT_SPEC)
-legacy = (
-    _load(LEGACY_SPEC)
-    .include(method="DELETE", path="/customer/{tenant}/me")
-    .include(method="POST", path="/customer/{tenant}/me/accounts/internal")
-    if LEGACY_SPEC.exists()
-    else None
-)
+load_all_checks()
+ALL_CHECKS = CHECKS.get_all()
 
 app = create_app(":memory:", seed_demo=True)
 
@@ -87,6 +77,7 @@ class Setup:
         self.anonymous_body = self._anonymous()
         self.anonymous = self.anonymous_body["access_token"]
         self.customer = self.login()["access_token"]
+        self.guesser = self.throwaway_customer()[1]
 
     def _anonymous(self) -> dict[str, Any]:
         body: dict[str, Any] = self.client.get(
@@ -173,11 +164,153 @@ class Setup:
         return str(response.json()["subjectAccessToken"])
 
 
-@pytest.fixture(scope="module")
-def setup() -> Iterator[Setup]:
+ANON_REFRESH = "GET /customerlogin/auth/anonymous/refresh"
+SIGNUP = "POST /customer/{tenant}/signup"
+LOGIN = "POST /customer/{tenant}/login"
+LOGOUT = "GET /customer/{tenant}/logout"
+EXCHANGE = "POST /customer/{tenant}/exchangeauthtoken"
+SOCIAL_LOGIN = "POST /customer/{tenant}/socialLogin"
+GET_ME = "GET /customer/{tenant}/me"
+PATCH_ME = "PATCH /customer/{tenant}/me"
+ADD_ADDRESS = "POST /customer/{tenant}/me/addresses"
+PATCH_ADDRESS = "PATCH /customer/{tenant}/me/addresses/{addressId}"
+CHANGE_EMAIL = "POST /customer/{tenant}/me/accounts/internal/email/change"
+CONFIRM_EMAIL = "POST /customer/{tenant}/me/accounts/internal/email/change/confirm"
+ASSIGN_ACCOUNT = "POST /customer/{tenant}/me/accounts/internal"
+RESET_PASSWORD = "POST /customer/{tenant}/password/reset"
+UPDATE_PASSWORD = "POST /customer/{tenant}/password/reset/update"
+CHANGE_PASSWORD = "POST /customer/{tenant}/password/change"
+OPT_IN = "GET /customer/{tenant}/signup/optin/{token}"
+RESEND_OPT_IN = "POST /customer/{tenant}/signup/optin/refresh_token"
+DELETE_ME = "DELETE /customer/{tenant}/me"
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A check that does not apply to some operations, and why.
+
+    `statuses` narrows it to those response statuses; `null_in_body` to requests whose body
+    holds a null somewhere.
+    """
+
+    check: str
+    operations: tuple[str, ...]
+    why: str
+    statuses: tuple[int, ...] = ()
+    null_in_body: bool = False
+
+
+WAIVERS = (
+    Waiver(
+        "status_code_conformance",
+        (ANON_REFRESH,),
+        "spec inconsistency: the operation declares no error at all, yet a wrong or expired"
+        " refresh token has to be refused (401), and a request with neither token (400)",
+        statuses=(400, 401),
+    ),
+    Waiver(
+        "status_code_conformance",
+        (LOGIN, CHANGE_PASSWORD, CHANGE_EMAIL),
+        "sandbox choice: the brute-force lock answers 429 with Retry-After, which the spec"
+        " does not list",
+        statuses=(429,),
+    ),
+    Waiver(
+        "status_code_conformance",
+        (PATCH_ME, PATCH_ADDRESS),
+        "sandbox choice (reference 6.2): a stale metadata.version is 409 conflict_resource;"
+        " the spec has the optimistic lock but no status for it",
+        statuses=(409,),
+    ),
+    Waiver(
+        "allow_header_conformance",
+        (GET_ME, PATCH_ME),
+        "sandbox choice: DELETE /me, the legacy deletion of the older spec, stays routed",
+    ),
+    Waiver(
+        "unsupported_method",
+        (GET_ME, PATCH_ME),
+        "sandbox choice: DELETE /me, the legacy deletion of the older spec, stays routed",
+    ),
+    Waiver(
+        "allow_header_conformance",
+        (RESEND_OPT_IN,),
+        "spec inconsistency (Q14): GET /signup/optin/{token} matches this URL too (an opt-in"
+        " with the token `refresh_token`), so GET is allowed there",
+    ),
+    Waiver(
+        "negative_data_rejection",
+        (SIGNUP, PATCH_ME, ADD_ADDRESS, PATCH_ADDRESS, RESET_PASSWORD),
+        "sandbox choice: an optional property sent as null counts as absent, as Jackson reads"
+        " it in Emporix's Spring services (merge-patch and address PATCH: null clears it)",
+        null_in_body=True,
+    ),
+    Waiver(
+        "positive_data_acceptance",
+        (
+            LOGOUT,
+            OPT_IN,
+            DELETE_ME,
+            SOCIAL_LOGIN,
+            EXCHANGE,
+            CHANGE_EMAIL,
+            CONFIRM_EMAIL,
+            UPDATE_PASSWORD,
+            CHANGE_PASSWORD,
+        ),
+        "random data cannot know a secret (an emailed or IdP code, the caller's own token or"
+        " password, a configured exchange config); a wrong one is 400 (reference 6.2)."
+        " The known-good variant with real values succeeds where the test has them",
+    ),
+    Waiver(
+        "positive_data_acceptance",
+        (SIGNUP, GET_ME, PATCH_ME, ADD_ADDRESS, PATCH_ADDRESS, ASSIGN_ACCOUNT),
+        "sandbox choice: values are checked beyond the spec's types (email syntax, password"
+        " policy, ISO country and currency codes, no control characters, signup's"
+        " contactEmail equal to email, the B2B rule the spec states in prose, `expand` only"
+        " with the values the spec names), 400 per field",
+    ),
+    Waiver(
+        "positive_data_acceptance",
+        (
+            ADD_ADDRESS,
+            PATCH_ADDRESS,
+            RESET_PASSWORD,
+            UPDATE_PASSWORD,
+            CHANGE_PASSWORD,
+            CHANGE_EMAIL,
+            CONFIRM_EMAIL,
+        ),
+        "spec inconsistency (Q9): request bodies are marked optional although the operation"
+        " needs their fields; ChangeEmailRequestDto and UpdateEmail require nothing and"
+        " AddressCreateDto lacks the contactName that Address requires: 400 missing_value",
+    ),
+)
+
+
+def _has_null(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_null(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_null(item) for item in value)
+    return value is None
+
+
+def _waived(case: Any, response: Any) -> list[Any]:
+    names = {
+        waiver.check
+        for waiver in WAIVERS
+        if case.operation.label in waiver.operations
+        and (not waiver.statuses or response.status_code in waiver.statuses)
+        and (not waiver.null_in_body or _has_null(case.body))
+    }
+    return [CHECKS.get_one(name) for name in sorted(names)]
+
+
+@functools.cache
+def _setup() -> Setup:
     # A loopback Host: the sandbox's own routes (outbox, clock) refuse any other.
-    with TestClient(app, base_url="http://localhost") as client:
-        yield Setup(client)
+    return Setup(TestClient(app, base_url="http://localhost"))
 
 
 def _needs_customer(case: Any) -> bool:
@@ -185,13 +318,60 @@ def _needs_customer(case: Any) -> bool:
     return any("CustomerAccessToken" in requirement for requirement in security)
 
 
-def _pin_tenant_and_tokens(case: Any, setup: Setup) -> None:
-    if case.path.startswith("/customerlogin/"):
-        case.query = {**(case.query or {}), "tenant": "demo", "client_id": "demo-storefront"}
-    else:
-        case.path_parameters = {**(case.path_parameters or {}), "tenant": "demo"}
-        token = setup.customer if _needs_customer(case) else setup.anonymous
+# Random guesses of the current password count towards the brute-force lock of the caller's
+# address; a customer of their own keeps the demo customer, whom the known-good variants log
+# in as, from being locked.
+GUESSES_PASSWORD = {
+    "POST-customer-change-account-password",
+    "POST-customer-change-customer-login-email",
+}
+
+
+class _Tokens:
+    """Real tokens as explicit auth, so `ignored_auth` knows them and probes without them."""
+
+    def get(self, case: Any, ctx: Any) -> Setup:
+        return _setup()
+
+    def set(self, case: Any, data: Setup, ctx: Any) -> None:
+        if case.path.startswith("/customerlogin/"):
+            return
+        if case.operation.definition.raw.get("operationId") in GUESSES_PASSWORD:
+            token = data.guesser
+        elif _needs_customer(case):
+            token = data.customer
+        else:
+            token = data.anonymous
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+
+
+def _load(path: Path) -> Any:
+    schema = schemathesis.openapi.from_path(path)
+    schema.config.generation.update(
+        modes=list(GenerationMode),
+        max_examples=MAX_EXAMPLES,
+        deterministic=True,
+        database="none",
+    )
+    schema.config.update(
+        base_url="http://localhost",
+        parameters={"tenant": "demo", "client_id": "demo-storefront"},
+        # A busy CI machine must not turn a slow example into a failure.
+        suppress_health_check=[HealthCheck.all],
+    )
+    schema.auth()(_Tokens)
+    schema.app = app
+    return schema
+
+
+current = _load(CURRENT_SPEC)
+legacy = (
+    _load(LEGACY_SPEC)
+    .include(method="DELETE", path="/customer/{tenant}/me")
+    .include(method="POST", path="/customer/{tenant}/me/accounts/internal")
+    if LEGACY_SPEC.exists()
+    else None
+)
 
 
 def _make_it_succeed(case: Any, setup: Setup) -> None:
@@ -203,6 +383,8 @@ def _make_it_succeed(case: Any, setup: Setup) -> None:
         query.update(refresh_token=fresh["refresh_token"], anonymous_token=fresh["access_token"])
     elif operation == "POST-customer-authenticate-customer":
         case.body = {"email": "demo@example.com", "password": "Demo-Password-42"}
+    elif operation == "GET-customer-retrieve-customer-profile":
+        query["expand"] = "addresses,mixin:*"
     elif operation == "GET-customer-refresh-authtoken":
         query["refreshToken"] = setup.login()["refresh_token"]
     elif operation == "GET-customer-logout-customer":
@@ -251,23 +433,29 @@ MUST_SUCCEED = {
 }
 
 
-def _run(case: Any, setup: Setup) -> None:
-    _pin_tenant_and_tokens(case, setup)
-    case.validate_response(case.call(app=app), checks=CHECKS)
-    _make_it_succeed(case, setup)
-    response = case.call(app=app)
-    case.validate_response(response, checks=CHECKS)
+def _send(case: Any) -> Any:
+    response = case.call()
+    case.validate_response(response, checks=ALL_CHECKS, excluded_checks=_waived(case, response))
+    return response
+
+
+def _run(case: Any) -> None:
+    _send(case)
+    if case.meta.generation.mode is not GenerationMode.POSITIVE:
+        return
+    _make_it_succeed(case, _setup())
+    response = _send(case)
     if case.operation.definition.raw.get("operationId") in MUST_SUCCEED:
         assert response.status_code < 300, (case.path, response.status_code, response.text)
 
 
 @current.parametrize()
-def test_official_spec(case: Any, setup: Setup) -> None:
-    _run(case, setup)
+def test_official_spec(case: Any) -> None:
+    _run(case)
 
 
 if legacy is not None:
 
     @legacy.parametrize()
-    def test_legacy_operations(case: Any, setup: Setup) -> None:
-        _run(case, setup)
+    def test_legacy_operations(case: Any) -> None:
+        _run(case)

@@ -85,7 +85,8 @@ async def anonymous_refresh(
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
         _require_client(conn, tenant, client_id)
-        if refresh_token:
+        # Sent but empty is a wrong token (401), as at `refreshauthtoken`, not a missing one.
+        if refresh_token is not None:
             record = _live_token(conn, tenant, refresh_token, "anonymous_refresh", now)
             pair = issue_pair(
                 conn,
@@ -100,7 +101,7 @@ async def anonymous_refresh(
             return anonymous_body(
                 sandbox, tenant, pair.access_token, pair.refresh_token, pair.session_id
             )
-        if anonymous_token:
+        if anonymous_token is not None:
             record = _live_token(conn, tenant, anonymous_token, "anonymous", now)
             access = issue_access_only(
                 conn, source=record, now=now, lifetime=lifetimes.anonymous_access
