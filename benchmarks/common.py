@@ -113,15 +113,16 @@ def python_child(module: str, *arguments: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def serving(command: list[str], env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run a server that prints the sandbox's ready line; yield its base URL, stop it after."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+def serving(command: list[str], env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """Run a server that prints the sandbox's ready line; yield its base URL and pid, stop it
+    after."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
         if not line.startswith(READY):
             raise RuntimeError(f"{command[2:4]} did not start: {line!r}")
-        yield line.removeprefix(READY).strip()
+        yield line.removeprefix(READY).strip(), process.pid
     finally:
         process.terminate()
         try:

@@ -161,9 +161,7 @@ async def walk_project(rounds: int) -> dict[str, Any]:
             password.value = DEMO_PASSWORD
             password.focus()
             await pilot.pause()
-            logins.append(
-                await clock.press(pilot, "enter", lambda s: isinstance(s, AccountScreen))
-            )
+            logins.append(await clock.press(pilot, "enter", lambda s: isinstance(s, AccountScreen)))
             await app.workers.wait_for_complete()
             for key in ("e", "a", "p", "m", "d"):
                 await switch_and_back(clock, pilot, key, switches)
