@@ -2,8 +2,8 @@
 
 `CustomerApiClient.get_profile` / `list_addresses` (typed errors, retry policy, tracing hook,
 pydantic models) against ``httpx.AsyncClient.get`` + ``.json()``; both reuse one keep-alive
-connection to a sandbox process. Sequential calls in alternating blocks, so drift in the
-server or the machine hits both sides; the figure is the median per call.
+connection to a sandbox process. Sequential calls, alternating one by one, so drift in the
+server or the machine hits both sides alike; the figure is the median per call.
 """
 
 from __future__ import annotations
@@ -30,16 +30,13 @@ from benchmarks.common import (
 )
 
 
-async def per_call_ms(call: Callable[[], Awaitable[object]], count: int) -> list[float]:
-    timings = []
-    for _ in range(count):
-        started = time.perf_counter()
-        await call()
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
+async def call_ms(call: Callable[[], Awaitable[object]]) -> float:
+    started = time.perf_counter()
+    await call()
+    return (time.perf_counter() - started) * 1000
 
 
-async def compare(base_url: str, blocks: int, per_block: int) -> dict[str, tuple[float, float]]:
+async def compare(base_url: str, calls: int) -> dict[str, tuple[float, float]]:
     from accountdesk.api import CustomerApiClient
 
     async with (
@@ -68,29 +65,29 @@ async def compare(base_url: str, blocks: int, per_block: int) -> dict[str, tuple
         }
         results: dict[str, tuple[float, float]] = {}
         for name, (client_call, raw_call) in pairs.items():
-            # Warm both connections and code paths before timing.
-            await per_call_ms(client_call, 20)
-            await per_call_ms(raw_call, 20)
             client_times: list[float] = []
             raw_times: list[float] = []
-            for _ in range(blocks):
-                client_times += await per_call_ms(client_call, per_block)
-                raw_times += await per_call_ms(raw_call, per_block)
+            # The first 20 pairs warm both connections and code paths and are not counted.
+            for number in range(20 + calls):
+                client_ms, raw_ms = await call_ms(client_call), await call_ms(raw_call)
+                if number >= 20:
+                    client_times.append(client_ms)
+                    raw_times.append(raw_ms)
             results[name] = (median(client_times), median(raw_times))
         return results
 
 
 def run(quick: bool) -> list[Figure]:
-    blocks, per_block = (4, 25) if quick else (10, 50)
+    calls = 100 if quick else 500
     with isolated_env() as env, tempfile.TemporaryDirectory() as scratch:
         db = Path(scratch) / "client.db"
         seed_customers(db, 0)
         with serving(sandbox_command(db), env) as (base_url, _):
-            results = asyncio.run(compare(base_url, blocks, per_block))
+            results = asyncio.run(compare(base_url, calls))
     return [
         Figure(
             "client",
-            f"client.{name}, per call (median of {blocks * per_block})",
+            f"client.{name}, per call (median of {calls})",
             client_ms,
             "ms",
             "httpx get + json, same request",

@@ -51,14 +51,37 @@ PRISM = PRISM_CACHE / "node_modules" / ".bin" / "prism"
 PRISM_PACKAGE = "@stoplight/prism-cli@5"
 CONNECTIONS = 16
 ME = f"/customer/{TENANT}/me"
+# A login takes an argon2 verification (tens of ms of CPU each) and queues behind 15 others:
+# a shorter window would end before enough of them have completed to count.
+LOGIN_SECONDS = 8
+
+
+def duration(operation: str, seconds: int) -> int:
+    return max(seconds, LOGIN_SECONDS) if operation == "POST /login" else seconds
 
 
 @dataclass(frozen=True)
 class Load:
-    requests_per_second: float
+    requests: int
+    seconds: float
     p50_ms: float
     p99_ms: float
     failed: int
+
+    @property
+    def requests_per_second(self) -> float:
+        return self.requests / self.seconds
+
+    @classmethod
+    def merged(cls, slices: list[Load]) -> Load:
+        """Slices of one measurement: throughput over all, the mean p50 and the worst p99."""
+        return cls(
+            requests=sum(piece.requests for piece in slices),
+            seconds=sum(piece.seconds for piece in slices),
+            p50_ms=sum(piece.p50_ms for piece in slices) / len(slices),
+            p99_ms=max(piece.p99_ms for piece in slices),
+            failed=sum(piece.failed for piece in slices),
+        )
 
     @property
     def detail(self) -> str:
@@ -76,7 +99,7 @@ def generate_load(base_url: str, lines: list[str], seconds: float, connections: 
                 wrk,
                 "-t1",
                 f"-c{connections}",
-                f"-d{seconds}s",
+                f"-d{int(seconds)}s",
                 "--timeout",
                 "30s",
                 "-s",
@@ -99,11 +122,22 @@ def generate_load(base_url: str, lines: list[str], seconds: float, connections: 
         ).stdout
     report = json.loads(output.strip().splitlines()[-1])
     return Load(
-        requests_per_second=report["requests"] / (report["duration_us"] / 1e6),
+        requests=report["requests"],
+        seconds=report["duration_us"] / 1e6,
         p50_ms=report["p50_us"] / 1000,
         p99_ms=report["p99_us"] / 1000,
         failed=report["status_errors"] + report["socket_errors"],
     )
+
+
+def alternating(runs: dict[str, tuple[str, list[str]]], seconds: int) -> dict[str, Load]:
+    """Each (server, requests) of ``runs`` loaded in turns, two slices each, so a change in the
+    machine's other load during the measurement hits every server alike."""
+    slices: dict[str, list[Load]] = {name: [] for name in runs}
+    for _ in range(2):
+        for name, (base_url, lines) in runs.items():
+            slices[name].append(generate_load(base_url, lines, seconds // 2, CONNECTIONS))
+    return {name: Load.merged(pieces) for name, pieces in slices.items()}
 
 
 def warm_up(base_url: str, workload: Workload) -> None:
@@ -220,42 +254,46 @@ def peak_rss_mib(pid: int) -> float:
 
 
 def run(quick: bool) -> list[Figure]:
-    seconds = 2 if quick else 5
+    seconds = 2 if quick else 6
     figures: list[Figure] = []
-    with isolated_env() as env, tempfile.TemporaryDirectory() as scratch:
+    spec = find_spec()
+    prism = ensure_prism()
+    if spec is None or prism is None:
+        print("load: Prism or shared/spec/api.yml is missing; no Prism reference")
+    with (
+        isolated_env() as env,
+        tempfile.TemporaryDirectory() as scratch,
+        contextlib.ExitStack() as servers,
+    ):
         db = Path(scratch) / "load.db"
         seed_customers(db, 64)
-        with serving(sandbox_command(db), env) as (base_url, pid):
-            workload = Workload.prepare(base_url, list(range(16)), list(range(64)))
-            warm_up(base_url, workload)
-            sandbox = {
-                name: generate_load(base_url, lines, seconds, CONNECTIONS)
-                for name, lines in workload.operations.items()
-            }
-            single = generate_load(base_url, workload.operations["GET /me"], seconds, 1)
-            sandbox_rss = peak_rss_mib(pid)
-        with serving(python_child("benchmarks.bare_fastapi"), env) as (bare_url, _):
-            warm_up(bare_url, workload)
-            bare = generate_load(bare_url, workload.operations["GET /me"], seconds, CONNECTIONS)
-        spec = find_spec()
-        prism = ensure_prism()
-        mocked: dict[str, Load] = {}
-        if spec is None or prism is None:
-            print("load: Prism or shared/spec/api.yml is missing; no Prism reference")
-        else:
-            with prism_mock(prism, spec) as prism_url:
-                warm_up(prism_url, workload)
-                mocked = {
-                    name: generate_load(prism_url, lines, seconds, CONNECTIONS)
-                    for name, lines in workload.operations.items()
-                }
+        base_url, pid = servers.enter_context(serving(sandbox_command(db), env))
+        bare_url, _ = servers.enter_context(serving(python_child("benchmarks.bare_fastapi"), env))
+        targets = {"sandbox": base_url}
+        if spec is not None and prism is not None:
+            targets["prism"] = servers.enter_context(prism_mock(prism, spec))
+        workload = Workload.prepare(base_url, list(range(16)), list(range(64)))
+        for url in [*targets.values(), bare_url]:
+            warm_up(url, workload)
+        measured = {
+            name: alternating(
+                {target: (url, lines) for target, url in targets.items()}, duration(name, seconds)
+            )
+            for name, lines in workload.operations.items()
+        }
+        sandbox = {name: loads["sandbox"] for name, loads in measured.items()}
+        mocked = {name: loads["prism"] for name, loads in measured.items() if "prism" in loads}
+        me = workload.operations["GET /me"]
+        bare = alternating({"sandbox": (base_url, me), "bare": (bare_url, me)}, seconds)
+        single = generate_load(base_url, workload.operations["GET /me"], seconds, 1)
+        sandbox_rss = peak_rss_mib(pid)
     tool = "wrk -t1" if shutil.which("wrk") else "httpx_load"
     for name, load in sandbox.items():
         reference = mocked.get(name)
         figures.append(
             Figure(
                 "load",
-                f"{name}, {tool} -c{CONNECTIONS} {seconds}s",
+                f"{name}, {tool} -c{CONNECTIONS} {duration(name, seconds)}s",
                 load.requests_per_second,
                 "req/s",
                 "Prism mocking api.yml" if reference else "",
@@ -269,12 +307,12 @@ def run(quick: bool) -> list[Figure]:
         Figure(
             "load",
             f"GET /me vs bare FastAPI, {tool} -c{CONNECTIONS} {seconds}s",
-            sandbox["GET /me"].requests_per_second,
+            bare["sandbox"].requests_per_second,
             "req/s",
             "bare FastAPI route, same uvicorn setup",
-            bare.requests_per_second,
+            bare["bare"].requests_per_second,
             ">= 0.5x",
-            detail=f"bare {bare.detail}",
+            detail=f"bare {bare['bare'].detail}",
         )
     )
     figures.append(
@@ -292,40 +330,46 @@ def run(quick: bool) -> list[Figure]:
 
 
 def run_scaling(quick: bool) -> list[Figure]:
-    seconds = 2 if quick else 5
+    seconds = 2 if quick else 6
     sizes = (1_000, 10_000 if quick else 100_000)
-    results: dict[int, dict[str, Load]] = {}
     seeding: dict[int, float] = {}
-    with isolated_env() as env:
-        for size in sizes:
-            with tempfile.TemporaryDirectory() as scratch:
-                db = Path(scratch) / "scale.db"
+    with isolated_env() as env, tempfile.TemporaryDirectory() as scratch:
+        workloads: dict[int, tuple[str, Workload]] = {}
+        with contextlib.ExitStack() as servers:
+            for size in sizes:
+                db = Path(scratch) / f"scale-{size}.db"
                 started = time.perf_counter()
                 seed_customers(db, size)
                 seeding[size] = time.perf_counter() - started
+                base_url, _ = servers.enter_context(serving(sandbox_command(db), env))
                 # Customers spread over the whole table, not just its first rows.
                 numbers = [size * step // 16 for step in range(16)]
                 logins = [size * step // 64 for step in range(64)]
-                with serving(sandbox_command(db), env) as (base_url, _):
-                    workload = Workload.prepare(base_url, numbers, logins)
-                    warm_up(base_url, workload)
-                    results[size] = {
-                        name: generate_load(
-                            base_url, workload.operations[name], seconds, CONNECTIONS
-                        )
-                        for name in ("GET /me", "POST /login")
-                    }
+                workload = Workload.prepare(base_url, numbers, logins)
+                warm_up(base_url, workload)
+                workloads[size] = (base_url, workload)
+            results = {
+                name: alternating(
+                    {
+                        str(size): (url, workload.operations[name])
+                        for size, (url, workload) in workloads.items()
+                    },
+                    duration(name, seconds),
+                )
+                for name in ("GET /me", "POST /login")
+            }
     small, large = sizes
     return [
         Figure(
             "scaling",
             f"{name} with {large:,} customers",
-            results[large][name].requests_per_second,
+            results[name][str(large)].requests_per_second,
             "req/s",
             f"same with {small:,} customers",
-            results[small][name].requests_per_second,
+            results[name][str(small)].requests_per_second,
             ">= 0.9x",
-            detail=f"seeding {large:,} took {seeding[large]:.1f} s",
+            detail=f"{results[name][str(large)].detail}; seeding {large:,} took "
+            f"{seeding[large]:.1f} s",
         )
         for name in ("GET /me", "POST /login")
     ]

@@ -45,7 +45,7 @@ def argon2_verify_ms(runs: int) -> float:
 
 
 def run(quick: bool) -> list[Figure]:
-    rounds = 2 if quick else 5
+    rounds = 2 if quick else 3
     with isolated_env() as env:
         project = walk("project", rounds, env)
         bare = walk("bare", rounds, env)
