@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import time
 import uuid
+from pathlib import Path
 
 from benchmarks.bare_app import TITLE_TEXT
 from benchmarks.common import ROOT, Figure, isolated_env, median, python_child
@@ -41,28 +42,26 @@ def headless_first_paint(which: str, env: dict[str, str]) -> tuple[float, list[s
 class Tmux:
     """A private tmux server (its own socket), so its startup is paid once, outside the runs."""
 
-    def __init__(self, binary: str) -> None:
-        self.socket = f"accountdesk-bench-{uuid.uuid4().hex[:8]}"
+    def __init__(self, binary: str, env: dict[str, str]) -> None:
+        self.socket = str(Path(env["XDG_STATE_HOME"]) / "tmux.sock")
         self.binary = binary
+        # The server's environment is what every pane starts with: the throwaway one.
+        self.env = env
 
     def __call__(self, *arguments: str) -> str:
         return subprocess.run(
-            [self.binary, "-L", self.socket, *arguments],
+            [self.binary, "-S", self.socket, *arguments],
             capture_output=True,
             text=True,
             timeout=10,
             check=True,
+            env=self.env,
         ).stdout
 
-    def time_to_text(self, command: list[str], env: dict[str, str], text: str) -> float:
+    def time_to_text(self, command: list[str], text: str) -> float:
         """Ms from asking tmux for a pane running ``command`` until ``text`` shows in it."""
         session = f"run-{uuid.uuid4().hex[:8]}"
-        exports = " ".join(
-            f"{name}={shlex.quote(env[name])}"
-            for name in env
-            if name.startswith(("XDG_", "PYTHON")) or name == "PATH"
-        )
-        line = f"env TERM=xterm-256color {exports} {shlex.join(command)}"
+        line = f"env TERM=xterm-256color {shlex.join(command)}"
         started = time.perf_counter()
         self("new-session", "-d", "-s", session, "-x", "100", "-y", "30", "-c", str(ROOT), line)
         try:
@@ -126,13 +125,13 @@ def run(quick: bool) -> list[Figure]:
         if binary is None:
             print("startup: tmux is not installed; the real-terminal figure is skipped")
             return figures
-        tmux = Tmux(binary)
+        tmux = Tmux(binary, env)
         tmux("new-session", "-d", "-s", "keeper", "sleep 600")
         try:
             terminal: dict[str, list[float]] = {"project": [], "bare": []}
             for _ in range(runs):
                 for which, command in COMMANDS.items():
-                    terminal[which].append(tmux.time_to_text(command, env, TITLE_TEXT))
+                    terminal[which].append(tmux.time_to_text(command, TITLE_TEXT))
         finally:
             tmux("kill-server")
         figures.append(
