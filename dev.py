@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set up the project and run it: `python3 dev.py app` or `python3 dev.py test`.
+"""Set up the project and run it: `python3 dev.py app`, `test` or `bench` (the benchmarks).
 
 Needs only python3 (3.11+). The first run creates `.venv/` and installs the project with its
 development extras; later runs reinstall only when `pyproject.toml` changed, so both commands are
@@ -69,9 +69,11 @@ def main(argv: list[str]) -> int:
             if code != 0:
                 return code
         return 0
+    if command == "bench":
+        return subprocess.call([str(BIN / "python"), "-m", "benchmarks", *rest], cwd=ROOT)
     if command == "setup":
         return 0
-    print("usage: python3 dev.py [app|test|setup] [args…]", file=sys.stderr)
+    print("usage: python3 dev.py [app|test|bench|setup] [args…]", file=sys.stderr)
     return 2
 
 

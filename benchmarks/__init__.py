@@ -1,0 +1,1 @@
+"""Account Desk benchmarks: `python -m benchmarks` (see `benchmarks/__main__.py`)."""
