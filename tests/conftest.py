@@ -15,9 +15,15 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import settings
 
 from accountdesk.sandbox import create_app
 from accountdesk.sandbox.server import BackgroundServer
+
+# Timings are figures for benchmarks/, never pass/fail: Hypothesis' default 200 ms deadline per
+# example failed property tests whenever the machine was busy.
+settings.register_profile("accountdesk", deadline=None)
+settings.load_profile("accountdesk")
 
 
 @dataclass(frozen=True)
