@@ -66,11 +66,16 @@ class AccountDeskServer(Server):
             public_url=public_url,
         )
         self.listener = listener
-        self.allowed_origin = origin_of(self.public_url)
+        self.allowed_origins = {origin_of(self.public_url)}
+        if public_url is None and is_loopback(host):
+            # The page may have been opened as http://localhost:PORT: the same server.
+            self.allowed_origins |= {
+                f"http://{name}:{port}" for name in ("localhost", "127.0.0.1", "[::1]")
+            }
         self.connections: set[asyncio.BaseTransport] = set()
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        if request.headers.get("Origin") != self.allowed_origin:
+        if request.headers.get("Origin") not in self.allowed_origins:
             raise web.HTTPForbidden(text="This page may not drive Account Desk.\n")
         transport = request.transport
         if transport is None:  # the client is already gone
@@ -119,10 +124,13 @@ class AccountDeskServer(Server):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="accountdesk web",
+        usage="accountdesk web [--host HOST] [--port PORT] [--allow-remote] [--public-url URL] "
+        "[--kiosk] [app options]",
         description=(
             "Serve Account Desk to a browser. Every other option (--kiosk, --env, --theme, …) "
             "is passed on to the app each browser tab runs."
         ),
+        epilog="The app's options: see 'accountdesk --help'.",
         # Options this parser does not know go to the app; abbreviations would steal them.
         allow_abbrev=False,
     )

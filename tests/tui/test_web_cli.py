@@ -71,3 +71,10 @@ def test_config_path_is_not_served(capsys: pytest.CaptureFixture[str]) -> None:
 def test_each_browser_tab_runs_the_app_with_the_given_options() -> None:
     command = shlex.split(app_command(["--kiosk", "--env", "my shop"]))
     assert command == ["exec", sys.executable, "-m", "accountdesk", "--kiosk", "--env", "my shop"]
+
+
+def test_public_url_must_be_a_web_address(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["web", "--public-url", "kiosk.example.com", "--port", "0"])
+    assert exit_info.value.code == EXIT_USAGE
+    assert "--public-url must start with http:// or https://" in capsys.readouterr().err
