@@ -1,10 +1,15 @@
 """Regenerate the SVG screenshots in screenshots/ (one per screen) against the embedded sandbox.
 
     .venv/bin/python scripts/screenshots.py [--out screenshots] [--size 110x34]
+    .venv/bin/python scripts/screenshots.py --web [--out screenshots]
 
 Runs the real app headless (``App.run_test``), with its own throwaway config and data
 directories, walks to each screen and saves it with ``App.save_screenshot``. At the end every
 SVG is scanned for the passwords and tokens used on the way; any hit fails the run.
+
+``--web`` instead takes the browser picture, web-account.png: ``accountdesk web --kiosk`` in
+Debian's headless Chromium (the browser test's harness), the demo customer logged in by
+keyboard. The terminal's text is scanned for the password before the picture is kept.
 """
 
 from __future__ import annotations
@@ -210,12 +215,38 @@ def check_no_secrets(out: Path, secrets: list[str]) -> list[str]:
     return problems
 
 
+WEB_PICTURE = "web-account.png"
+WEB_VIEWPORT = (1100, 640)
+
+
+def take_web(out: Path, root: Path) -> list[str]:
+    """Save the account overview as a browser shows it; returns the problems found."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "tui"))
+    from web_browser import CHROMIUM, browser_page, log_in_by_keyboard, web_server
+
+    if CHROMIUM is None:
+        return ["Debian's chromium is not installed (apt-get install chromium)"]
+    with (
+        web_server("--kiosk") as server,
+        browser_page(server, root / "chromium-profile", *WEB_VIEWPORT) as page,
+    ):
+        screen = log_in_by_keyboard(page, server, DEMO_EMAIL, DEMO_PASSWORD)
+        if DEMO_PASSWORD in screen:
+            return [f"{WEB_PICTURE} would show the password"]
+        page.screenshot(path=str(out / WEB_PICTURE))
+    print(f"  {out / WEB_PICTURE}")
+    return []
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parent.parent / "screenshots"
     )
     parser.add_argument("--size", default="110x34", help="terminal size, COLUMNSxLINES")
+    parser.add_argument(
+        "--web", action="store_true", help=f"only the browser picture, {WEB_PICTURE}"
+    )
     options = parser.parse_args()
     columns, lines = (int(part) for part in options.size.split("x"))
     out: Path = options.out
@@ -223,8 +254,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="accountdesk-screenshots-") as root:
         isolate_user_dirs(Path(root))
         print(f"Writing screenshots to {out}:")
-        secrets = asyncio.run(take(out, (columns, lines)))
-    problems = check_no_secrets(out, secrets)
+        if options.web:
+            problems = take_web(out, Path(root))
+        else:
+            secrets = asyncio.run(take(out, (columns, lines)))
+            problems = check_no_secrets(out, secrets)
     for problem in problems:
         print(f"screenshots: {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -1,4 +1,5 @@
-"""The ``accountdesk`` command: the TUI by default, ``accountdesk sandbox ...`` for the emulator.
+"""The ``accountdesk`` command: the TUI by default, ``accountdesk sandbox ...`` for the emulator,
+``accountdesk web ...`` for the TUI in a browser.
 
 Only the branch that runs imports its heavy dependencies, so ``--version`` and ``--help`` stay
 fast and ``accountdesk sandbox`` never loads Textual.
@@ -9,8 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from accountdesk import __version__
+
+if TYPE_CHECKING:
+    from accountdesk.session import Environment, Settings
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -23,7 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
             "Manage your Emporix storefront account in the terminal. Without options it talks "
             "to the embedded sandbox (demo login: demo@example.com / Demo-Password-42)."
         ),
-        epilog="Run 'accountdesk sandbox --help' for the standalone emulator.",
+        epilog=(
+            "Run 'accountdesk sandbox --help' for the standalone emulator, "
+            "'accountdesk web --help' for the app in a browser."
+        ),
     )
     parser.add_argument("--env", metavar="NAME", help="a named environment from the config file")
     parser.add_argument(
@@ -53,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from accountdesk.sandbox.cli import main as sandbox_main
 
         return sandbox_main(arguments[1:])
+    if arguments[:1] == ["web"]:
+        return _run_web(arguments[1:])
     options = build_parser().parse_args(arguments)
     if options.config_path:
         from accountdesk.session import config_path
@@ -78,6 +88,20 @@ def trim_startup_imports() -> None:
 
 def _run_tui(options: argparse.Namespace) -> int:
     trim_startup_imports()
+    loaded = _load_settings(options)
+    if isinstance(loaded, int):
+        return loaded
+    settings, environment = loaded
+
+    from accountdesk.tui.app import AccountDeskApp
+
+    app = AccountDeskApp(settings, environment)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def _load_settings(options: argparse.Namespace) -> tuple[Settings, Environment] | int:
+    """The settings and environment the options ask for, or the exit code of a usage error."""
     from accountdesk.session import ConfigError, load_settings
 
     try:
@@ -88,11 +112,25 @@ def _run_tui(options: argparse.Namespace) -> int:
     except ConfigError as error:
         return _fail(str(error))
 
-    from accountdesk.tui.app import AccountDeskApp, known_themes
+    from accountdesk.tui.app import known_themes
 
     if settings.theme not in known_themes():
         choices = ", ".join(sorted(known_themes()))
         return _fail(f"unknown theme {settings.theme!r}; choose one of: {choices}")
-    app = AccountDeskApp(settings, environment)
-    app.run()
-    return app.return_code or EXIT_OK
+    return settings, environment
+
+
+def _run_web(arguments: list[str]) -> int:
+    """Serve the app to browsers; the options the web server does not know go to the app."""
+    from accountdesk import web
+
+    parser = web.build_parser()
+    options, app_options = parser.parse_known_args(arguments)
+    app = build_parser().parse_args(app_options)
+    if app.config_path:
+        parser.error("--config-path is not an option of the served app")
+    # A bad environment or theme is reported here, not in every browser tab that connects.
+    loaded = _load_settings(app)
+    if isinstance(loaded, int):
+        return loaded
+    return web.serve(parser, options, app_options)
