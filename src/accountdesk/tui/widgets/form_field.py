@@ -183,6 +183,10 @@ class FormField(Vertical):
 
     @on(Input.Blurred)
     def _left(self) -> None:
+        if not self.app.app_focus:
+            # The terminal or the browser tab lost focus (Textual then unfocuses the widget):
+            # the user did not leave the field, so there is nothing to judge yet.
+            return
         self._touched = True
         self._show(self.problem())
 
