@@ -159,6 +159,7 @@ FAULTS = [
     Fault("200-bomb", responding(200, BOMB), SERVER_PROBLEM, wrong_success=True),
     Fault("200-wrong-shape", responding(200, b'[{"id": 7}]'), SERVER_PROBLEM, True),
 ]
+FAULTS_BY_NAME = {fault.name: fault for fault in FAULTS}
 
 
 class HostileServer:
@@ -420,7 +421,7 @@ def notices_of(app: AccountDeskApp, monkeypatch: pytest.MonkeyPatch) -> list[tup
 # Every fault against the account's load; against each form, one fault of each kind the app
 # tells apart (no answer, a deadline, a failing server with a body, a body the API log must
 # survive, a wrong success): every form fails through the same `FormScreen.request`.
-EVERY_FAULT = {fault.name for fault in FAULTS}
+EVERY_FAULT = set(FAULTS_BY_NAME)
 ONE_OF_EACH = {"refused", "trickle", "html-502", "500-bomb", "200-bomb", "200-wrong-shape"}
 CASES = [
     pytest.param(flow, fault, id=f"{flow.name}-{fault.name}")
@@ -491,3 +492,45 @@ def test_the_api_log_shows_a_bracket_bomb_as_text() -> None:
     output = io.StringIO()
     Console(width=80, file=output).print(describe_call(event))
     assert "[[[[" in output.getvalue()
+
+
+async def test_a_save_whose_answer_is_lost_after_the_server_stored_it(
+    make_app: MakeApp,
+    fresh_tenant: Any,
+    hostile: HostileServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Mid-flow: PATCH /me reaches the server and is stored; the connection breaks on the
+    # GET /me that reads the profile back. The app cannot know the save worked, so it says the
+    # request failed and keeps the input; sending again finds the server already has it.
+    email = unique_email("hostile")
+    await create_active_customer(fresh_tenant, email)
+    app = make_app(environment_for(fresh_tenant))
+    notices = notices_of(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        case = Case(pilot, app, fresh_tenant, email, notices)
+        flow = SaveProfile()
+        await flow.arrive(case)
+        typed = flow.typed(app)
+        hostile.arm("GET", f"/customer/{fresh_tenant.tenant}/me", FAULTS_BY_NAME["reset"])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert hostile.hits == 1
+        host = httpx.URL(fresh_tenant.base_url).netloc.decode()
+        assert flow.message(app) == UNREACHABLE.format(host=host)
+        assert flow.typed(app) == typed
+        assert app.session.state is SessionState.LOGGED_IN
+
+        hostile.lift()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert flow.message(app) == "Your profile matches the server's now; nothing to save."
+        assert flow.typed(app) == typed
+        assert str(app.screen.query_one("#profile-dirty", Static).render()) == ""
+        async with logged_in_client(fresh_tenant, email) as (client, token):
+            stored = await client.get_profile(token)
+        assert (stored.first_name, stored.company) == ("Grizelda", "Harvard Mark I")
+        assert status_line(app) == f"Logged in as {email}"
+        assert [title for title, _ in notices if title == UNEXPECTED_FAILURE_TITLE] == []
