@@ -35,10 +35,6 @@ class StillThereScreen(DialogScreen[None]):
     underneath.
     """
 
-    BINDINGS = [
-        Binding("enter", "stay", STILL_THERE_STAY, id="kiosk-stay"),
-    ]
-
     seconds_left: reactive[int] = reactive(0)
 
     def __init__(self, seconds_left: int, *, still_needed: Callable[[], bool]) -> None:
