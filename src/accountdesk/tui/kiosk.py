@@ -168,8 +168,7 @@ class Kiosk:
         # Input that never reached the countdown (a priority key, the mouse) still counts.
         if screen is not None and not self.idle.warning:
             self._still_there = None
-            if screen.is_current:
-                screen.dismiss()
+            screen.action_stay()
 
     def _expire(self) -> None:
         self._app.start_over()

@@ -41,6 +41,7 @@ class StillThereScreen(DialogScreen[None]):
         super().__init__()
         self.set_reactive(StillThereScreen.seconds_left, seconds_left)
         self.still_needed = still_needed
+        self._staying = False
 
     def compose_dialog(self) -> ComposeResult:
         with Vertical(id="still-there-dialog", classes="kiosk-dialog"):
@@ -58,7 +59,11 @@ class StillThereScreen(DialogScreen[None]):
             self.query_one("#still-there-countdown", Static).update(session_ends_in(seconds))
 
     def action_stay(self) -> None:
-        if self.is_current:
+        # Once: the app (its clock) and this screen (a key, its resume) may both end it. Only
+        # from the top: dismiss pops whatever is on top (a palette opened over this one), and
+        # `is_current` is also true under a modal screen; resuming calls this again.
+        if self.app.screen is self and not self._staying:
+            self._staying = True
             self.dismiss()
 
     @on(Button.Pressed, "#still-there-stay")
