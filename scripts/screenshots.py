@@ -1,6 +1,6 @@
 """Regenerate the SVG screenshots in screenshots/ (one per screen) against the embedded sandbox.
 
-    .venv/bin/python scripts/screenshots.py [--out screenshots] [--size 110x34]
+    .venv/bin/python scripts/screenshots.py [--out screenshots] [--size 110x34] [--only kiosk]
     .venv/bin/python scripts/screenshots.py --web [--out screenshots]
 
 Runs the real app headless (``App.run_test``), with its own throwaway config and data
@@ -201,8 +201,48 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
     return secrets
 
 
+async def take_kiosk(out: Path, size: tuple[int, int]) -> list[str]:
+    """Kiosk mode: the "Still there?" countdown over the demo customer's account."""
+    from textual.widgets import Static
+
+    from accountdesk.session import MemoryTokenStore, Settings
+    from accountdesk.tui.app import AccountDeskApp
+    from accountdesk.tui.screens.account import AccountScreen
+    from accountdesk.tui.screens.kiosk import StillThereScreen
+
+    now = [0.0]  # a clock that moves only when told: no waiting two minutes for the picture
+    settings = Settings(kiosk=True)
+    app = AccountDeskApp(
+        settings,
+        settings.resolve_environment(),
+        token_store=MemoryTokenStore(),
+        clock=lambda: now[0],
+    )
+    kiosk = app.kiosk
+    assert kiosk is not None
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: app.backend_state == "ready", "the sandbox")
+        await app.account.log_in(DEMO_EMAIL, DEMO_PASSWORD)
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountScreen), "the account")
+        name = app.screen.query_one("#account-name", Static)
+        await wait_for(pilot, lambda: "Lovelace" in str(name.render()), "the profile")
+        token = await app.session.with_customer(_echo)
+        kiosk.input_seen()
+        now[0] += kiosk.options.idle_seconds - 12
+        kiosk.tick()
+        await wait_for(pilot, lambda: isinstance(app.screen, StillThereScreen), "the countdown")
+        await app.workers.wait_for_complete()
+        app.save_screenshot("kiosk-countdown.svg", path=str(out))
+        print(f"  {out / 'kiosk-countdown'}.svg")
+    return [DEMO_PASSWORD, token]
+
+
 async def _echo(token: str) -> str:
     return token
+
+
+# Each walk saves its own screenshots; --only regenerates one walk's.
+WALKS = {"screens": take, "kiosk": take_kiosk}
 
 
 def check_no_secrets(out: Path, secrets: list[str]) -> list[str]:
@@ -245,6 +285,9 @@ def main() -> int:
     )
     parser.add_argument("--size", default="110x34", help="terminal size, COLUMNSxLINES")
     parser.add_argument(
+        "--only", choices=sorted(WALKS), help="regenerate only this walk's screenshots"
+    )
+    parser.add_argument(
         "--web", action="store_true", help=f"only the browser picture, {WEB_PICTURE}"
     )
     options = parser.parse_args()
@@ -257,7 +300,10 @@ def main() -> int:
         if options.web:
             problems = take_web(out, Path(root))
         else:
-            secrets = asyncio.run(take(out, (columns, lines)))
+            secrets: list[str] = []
+            for name, walk in WALKS.items():
+                if options.only in (None, name):
+                    secrets += asyncio.run(walk(out, (columns, lines)))
             problems = check_no_secrets(out, secrets)
     for problem in problems:
         print(f"screenshots: {problem}", file=sys.stderr)

@@ -12,10 +12,12 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from accountdesk.api import CustomerApiClient, CustomerDetails, CustomerSignup
-from accountdesk.session import Environment
+from accountdesk.session import Environment, Settings
+from accountdesk.session.config import KioskFeature, KioskOptions
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.account import AccountScreen
 
+EMBEDDED = Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "Demo-Password-42"
 CUSTOMER_PASSWORD = "Shell-Test-Pass-77"
@@ -114,3 +116,25 @@ async def demo_logged_in(pilot: Pilot[Any]) -> None:
     name = app.screen.query_one("#account-name", Static)
     await wait_until(pilot, lambda: "Lovelace" in str(name.render()), what="the profile")
     await settle(pilot)
+
+
+OPERATOR_PIN = "2468"
+
+
+class FakeClock:
+    """A monotonic clock that moves only when told (the kiosk's idle watch reads it)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def kiosk_settings(*allow: KioskFeature, **settings: Any) -> Settings:
+    """Kiosk mode with the default idle times, operator PIN `OPERATOR_PIN`, ``allow``ing some."""
+    options = KioskOptions(allow=frozenset(allow), operator_pin=OPERATOR_PIN)
+    return Settings(kiosk=True, kiosk_options=options, **settings)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import PurePath
 from typing import ClassVar
 
-from textual import on, work
-from textual.app import App
+from textual import events, on, work
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -37,11 +38,13 @@ from accountdesk.session import (
     TokenStore,
     choose_token_store,
 )
+from accountdesk.session.config import KioskOptions
 from accountdesk.tui import preferences
 from accountdesk.tui.backend import Backend
 from accountdesk.tui.commands import BoundActionsProvider
 from accountdesk.tui.context import BackendState
 from accountdesk.tui.key_order import KeysInOrderApp
+from accountdesk.tui.kiosk import Kiosk, kiosk_keymap
 from accountdesk.tui.messages import ApiCallLogged, SessionEventReceived, WorkerFailed
 from accountdesk.tui.navigation import (
     ACCOUNT_MODE,
@@ -54,6 +57,9 @@ from accountdesk.tui.paths import stylesheets
 from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.widgets.api_log import ApiLogPanel
 from accountdesk.tui.wording import (
+    OPERATOR_HELP,
+    START_OVER,
+    START_OVER_HELP,
     UNEXPECTED_FAILURE_TITLE,
     describe,
     with_reconnect_advice,
@@ -142,6 +148,19 @@ class AccountDeskApp(KeysInOrderApp[int]):
             id="quit",
             priority=True,
         ),
+        # Kiosk mode only (see check_action).
+        Binding(
+            "ctrl+r",
+            "start_over",
+            START_OVER,
+            tooltip=START_OVER_HELP,
+            id="start-over",
+            priority=True,
+        ),
+        # No description: neither the footer nor the palette shows a customer the way in.
+        Binding(
+            "f12", "kiosk_operator", "", tooltip=OPERATOR_HELP, id="kiosk-operator", priority=True
+        ),
     ]
 
     backend_state: reactive[BackendState] = reactive[BackendState]("connecting")
@@ -162,7 +181,9 @@ class AccountDeskApp(KeysInOrderApp[int]):
         *,
         token_store: TokenStore | None = None,
         store_notice: StoreNotice | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``clock`` times a kiosk's idle sessions (tests pass a fake one)."""
         super().__init__()
         self.settings = settings
         self._environment = environment
@@ -177,6 +198,7 @@ class AccountDeskApp(KeysInOrderApp[int]):
             probe_sandbox=is_loopback_sandbox,
         )
         self._navigation = Navigator(self)
+        self.kiosk = Kiosk(self, settings.kiosk_options, clock) if settings.kiosk else None
         self.theme = preferences.starting_theme(settings)
         self.base_url = environment.base_url
 
@@ -207,6 +229,10 @@ class AccountDeskApp(KeysInOrderApp[int]):
         return self._environment.base_url is None or self.sandbox_detected
 
     @property
+    def kiosk_options(self) -> KioskOptions | None:
+        return self.kiosk.options if self.kiosk is not None else None
+
+    @property
     def api_log(self) -> list[TraceEvent]:
         return self._api_log
 
@@ -218,11 +244,21 @@ class AccountDeskApp(KeysInOrderApp[int]):
     # -- lifecycle -------------------------------------------------------------------------
 
     async def on_mount(self) -> None:
-        self.set_keymap(self.settings.keymap)
+        keymap = self.settings.keymap
+        self.set_keymap(kiosk_keymap(keymap) if self.kiosk is not None else keymap)
         await self._navigation.start()
-        # Saved from now on: the theme chosen (ctrl+t or the palette) is the next start's.
-        self.watch(self, "theme", preferences.remember_theme, init=False)
+        if self.kiosk is not None:
+            # A kiosk writes nothing to the disk, not even the look a customer chose.
+            self.kiosk.start()
+        else:
+            # Saved from now on: the theme chosen (ctrl+t or the palette) is the next start's.
+            self.watch(self, "theme", preferences.remember_theme, init=False)
         self.connect()
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.kiosk is not None and isinstance(event, events.InputEvent):
+            self.kiosk.input_seen()
+        await super().on_event(event)
 
     async def on_unmount(self) -> None:
         await self.backend.close()
@@ -290,6 +326,13 @@ class AccountDeskApp(KeysInOrderApp[int]):
     # -- actions ---------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        kiosk = self.kiosk
+        if action == "start_over":
+            return kiosk is not None
+        if action == "kiosk_operator":
+            return kiosk is not None and kiosk.options.operator_pin is not None
+        if kiosk is not None and not kiosk.allows_action(action):
+            return False
         if action == "open_mailbox":
             return self.is_sandbox
         if action == "logout":
@@ -297,6 +340,27 @@ class AccountDeskApp(KeysInOrderApp[int]):
         if action == "clear_api_log":
             return self.show_api_log
         return True
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        commands = super().get_system_commands(screen)
+        return commands if self.kiosk is None else self.kiosk.system_commands(commands)
+
+    def action_help_quit(self) -> None:
+        # Textual answers ctrl+c with "press ctrl+q to quit": not advice for a kiosk customer.
+        if self.kiosk is None or self.kiosk.allows_action("quit"):
+            super().action_help_quit()
+
+    def action_start_over(self) -> None:
+        self.start_over()
+
+    @work(exclusive=True, group="start-over", exit_on_error=False, description="Starting over")
+    async def start_over(self) -> None:
+        if self.kiosk is not None:
+            await self.kiosk.start_over()
+
+    def action_kiosk_operator(self) -> None:
+        if self.kiosk is not None:
+            self.kiosk.ask_for_pin()
 
     def action_toggle_api_log(self) -> None:
         self.show_api_log = not self.show_api_log

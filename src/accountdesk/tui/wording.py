@@ -212,3 +212,40 @@ def store_notice_text(notice: StoreNotice | None) -> str:
             'or "keyring" in config.toml to keep them.'
         )
     return _STORE_NOTICES[notice]
+
+
+# -- kiosk mode (a shared terminal) ------------------------------------------------------------
+
+KIOSK_REFUSES_ENVIRONMENT = (
+    'kiosk mode: the environment comes from the config file; add "environment" to '
+    "allow under [kiosk_options] to choose it on the command line"
+)
+KIOSK_REFUSES_CONFIG_PATH = (
+    'kiosk mode: the config path is not shown; add "config_path" to allow under [kiosk_options]'
+)
+START_OVER = "Start over"
+START_OVER_HELP = "End the session and wipe everything entered, for the next customer."
+STILL_THERE_TITLE = "Still there?"
+STILL_THERE_STAY = "I'm still here"
+STILL_THERE_HINT = "Press any key to stay."
+OPERATOR_PIN_TITLE = "Operator"
+OPERATOR_PIN_LABEL = "PIN"
+OPERATOR_PIN_WRONG = "Wrong PIN."
+OPERATOR_UNLOCK = "Unlock"
+OPERATOR_MENU_TITLE = "Operator menu"
+OPERATOR_QUIT = "Quit Account Desk"
+OPERATOR_RECONNECT = "Reconnect"
+OPERATOR_CLOSE = "Close"
+OPERATOR_HELP = "Operator menu (PIN): quit, reconnect."
+
+
+def kiosk_banner(idle_seconds: int) -> str:
+    """The line every kiosk screen shows under the status line."""
+    return (
+        f"Shared terminal · your session ends and is wiped after {duration_text(idle_seconds)} idle"
+    )
+
+
+def session_ends_in(seconds: int) -> str:
+    """The countdown before an idle kiosk session ends."""
+    return f"Your session ends in {seconds_text(seconds)} and everything entered is wiped."

@@ -294,6 +294,10 @@ class RememberMe(Vertical):
         return checkbox.value and not checkbox.disabled
 
     def on_mount(self) -> None:
+        if services_of(self).kiosk_options is not None:
+            # A shared terminal remembers nobody: not even the offer.
+            self.display = False
+            return
         # The app picks the token store in a worker after the first paint: follow it.
         for attribute in ("store_remembers", "store_notice", "backend_state"):
             self.watch(self.app, attribute, self._follow_store, init=False)
