@@ -66,6 +66,27 @@ USER_AGENT = f"accountdesk/{accountdesk.__version__} (+python-httpx)"
 
 _log = logging.getLogger(__name__)
 
+
+class _RedactedHttpxLog(logging.Filter):
+    """httpx logs every request's full URL at INFO, and the spec puts tokens in query strings
+    (`/logout?accessToken=`): whoever turns on INFO logging must not get tokens in their log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                f"{arg.scheme}://{arg.netloc.decode('ascii')}"
+                f"{redact_path(arg.raw_path.decode('ascii'))}"
+                if isinstance(arg, httpx.URL)
+                else arg
+                for arg in record.args
+            )
+        return True
+
+
+_HTTPX_LOG = logging.getLogger("httpx")
+if not any(isinstance(existing, _RedactedHttpxLog) for existing in _HTTPX_LOG.filters):
+    _HTTPX_LOG.addFilter(_RedactedHttpxLog())
+
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 _ValueT = TypeVar("_ValueT")
 _ADDRESS_LIST = TypeAdapter(list[Address])
