@@ -13,7 +13,7 @@ from accountdesk.api import NetworkError, TraceEvent
 from accountdesk.api.har import as_curl, build_har, har_text
 from accountdesk.api.redaction import MASK
 
-PASSWORD = "Har-Password-42"  # noqa: S105 - a throwaway sandbox customer
+PASSWORD = "Har-Password-42"
 
 
 def assert_valid_har(document: dict[str, Any], entries: int) -> None:

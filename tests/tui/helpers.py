@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -114,3 +115,16 @@ async def demo_logged_in(pilot: Pilot[Any]) -> None:
     name = app.screen.query_one("#account-name", Static)
     await wait_until(pilot, lambda: "Lovelace" in str(name.render()), what="the profile")
     await settle(pilot)
+
+
+def record_notifications(app: AccountDeskApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every message ``app.notify`` shows from now on, in order (the toasts are shown too)."""
+    said: list[str] = []
+    original = app.notify
+
+    def record(message: str, **options: Any) -> None:
+        said.append(message)
+        original(message, **options)
+
+    monkeypatch.setattr(app, "notify", record)
+    return said
