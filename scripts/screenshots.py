@@ -185,6 +185,10 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
         await pilot.pause(0.3)
         save("account-light")
         await pilot.press("ctrl+t")
+        await pilot.press("f9")
+        await pilot.pause(0.3)
+        save("account-high-contrast")
+        await pilot.press("f9")
 
         # A real expiry: past the customer token's 30 days and its refresh token's day.
         async with httpx.AsyncClient(timeout=10) as http:
