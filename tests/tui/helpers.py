@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -138,3 +139,16 @@ def kiosk_settings(*allow: KioskFeature, **settings: Any) -> Settings:
     """Kiosk mode with the default idle times, operator PIN `OPERATOR_PIN`, ``allow``ing some."""
     options = KioskOptions(allow=frozenset(allow), operator_pin=OPERATOR_PIN)
     return Settings(kiosk=True, kiosk_options=options, **settings)
+
+
+def record_notifications(app: AccountDeskApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every message ``app.notify`` shows from now on, in order (the toasts are shown too)."""
+    said: list[str] = []
+    original = app.notify
+
+    def record(message: str, **options: Any) -> None:
+        said.append(message)
+        original(message, **options)
+
+    monkeypatch.setattr(app, "notify", record)
+    return said

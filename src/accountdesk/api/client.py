@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import quote
@@ -753,15 +754,19 @@ class CustomerApiClient:
         if self._trace is None:
             return
         raw_path = request.url.raw_path.decode("ascii", errors="replace")
+        duration = time.perf_counter() - started
         event = TraceEvent(
             method=request.method,
             path=redact_path(raw_path),
             status=response.status_code if response is not None else None,
-            duration_ms=(time.perf_counter() - started) * 1000.0,
+            duration_ms=duration * 1000.0,
             request_body=redact_body(request.content) if request.content else None,
             response_body=redact_body(response.content) if response is not None else None,
             error=str(error) if error is not None else None,
             request_headers=redact_headers(dict(request.headers)),
+            origin=f"{request.url.scheme}://{request.url.netloc.decode('ascii', errors='replace')}",
+            started_at=datetime.now(UTC) - timedelta(seconds=duration),
+            response_headers=redact_headers(dict(response.headers)) if response is not None else {},
         )
         try:
             self._trace(event)

@@ -234,6 +234,9 @@ class Settings(BaseSettings):
     # Binding id -> keys, e.g. {"toggle-api-log": "f12"}: for keys a terminal or multiplexer
     # (tmux, zellij, wezterm) already takes. README.md lists the ids.
     keymap: dict[str, str] = Field(default_factory=dict)
+    # Where the screenshot key and the API log's HAR export offer to save (the prompt shows it
+    # and takes another folder); None: the user's pictures or downloads folder, else the cwd.
+    export_dir: Path | None = None
 
     @classmethod
     def settings_customise_sources(

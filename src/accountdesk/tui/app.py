@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from pathlib import PurePath
+from datetime import datetime
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual import events, on, work
@@ -23,10 +25,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from accountdesk import __version__
 from accountdesk.api import TraceEvent
+from accountdesk.api.har import as_curl, har_text
 from accountdesk.api.sandbox_extras import is_loopback_sandbox
 from accountdesk.session import (
     AccountService,
+    BackendNotReadyError,
     Environment,
     LoggedOut,
     LogoutReason,
@@ -39,10 +44,12 @@ from accountdesk.session import (
     choose_token_store,
 )
 from accountdesk.session.config import KioskOptions
-from accountdesk.tui import preferences
+from accountdesk.session.secret_scan import secrets_in
+from accountdesk.tui import preferences, themes
 from accountdesk.tui.backend import Backend
 from accountdesk.tui.commands import BoundActionsProvider
 from accountdesk.tui.context import BackendState
+from accountdesk.tui.exports import ExportKind, default_folder, file_name, typed_secrets
 from accountdesk.tui.key_order import KeysInOrderApp
 from accountdesk.tui.kiosk import Kiosk, kiosk_keymap
 from accountdesk.tui.messages import ApiCallLogged, SessionEventReceived, WorkerFailed
@@ -55,13 +62,34 @@ from accountdesk.tui.navigation import (
 )
 from accountdesk.tui.paths import stylesheets
 from accountdesk.tui.screens.confirm import ConfirmScreen
+from accountdesk.tui.screens.export import CopiedTextScreen, SaveFolderScreen
+from accountdesk.tui.themes import known_themes
 from accountdesk.tui.widgets.api_log import ApiLogPanel
 from accountdesk.tui.wording import (
+    API_LOG_EMPTY,
+    COPY_CURL_KEY,
+    COPY_CURL_TOOLTIP,
+    CURL_NOTE,
+    CURL_TITLE,
+    HIGH_CONTRAST_KEY,
+    HIGH_CONTRAST_TOOLTIP,
+    NO_REQUEST_SELECTED,
+    NOT_SAVED_TITLE,
     OPERATOR_HELP,
+    SAVE_HAR_KEY,
+    SAVE_HAR_TITLE,
+    SAVE_HAR_TOOLTIP,
+    SAVE_SCREENSHOT_TITLE,
+    SAVED_TITLE,
+    SCREENSHOT_KEY,
+    SCREENSHOT_REFUSED,
+    SCREENSHOT_TOOLTIP,
     START_OVER,
     START_OVER_HELP,
     UNEXPECTED_FAILURE_TITLE,
     describe,
+    save_failed,
+    saved_to,
     with_reconnect_advice,
 )
 
@@ -72,12 +100,11 @@ _log = logging.getLogger(__name__)
 # How long closing waits for a mode switch in flight (mounting takes milliseconds).
 SWITCH_FINISH_SECONDS = 5.0
 
-# Light/dark partners; any other theme toggles to the textual pair by its darkness.
-_THEME_PARTNERS = {
-    "textual-dark": "textual-light",
-    "textual-light": "textual-dark",
-    "ansi-dark": "ansi-light",
-    "ansi-light": "ansi-dark",
+# The names under which the demo keys' files are handed to Textual's delivery (a download in
+# a browser): Textual's own "screenshot" delivery would bypass the secret scan.
+_DELIVERIES: dict[str, ExportKind] = {
+    "accountdesk-screenshot": "screenshot",
+    "accountdesk-har": "har",
 }
 
 
@@ -112,6 +139,41 @@ class AccountDeskApp(KeysInOrderApp[int]):
             tooltip="Switch between the light and the dark theme.",
             id="toggle-theme",
             priority=True,
+        ),
+        Binding(
+            "f6",
+            "copy_curl",
+            COPY_CURL_KEY,
+            tooltip=COPY_CURL_TOOLTIP,
+            id="api-log-copy-curl",
+            priority=True,
+        ),
+        Binding(
+            "f7",
+            "save_har",
+            SAVE_HAR_KEY,
+            tooltip=SAVE_HAR_TOOLTIP,
+            id="api-log-save-har",
+            priority=True,
+        ),
+        Binding(
+            "f8",
+            "save_screenshot",
+            SCREENSHOT_KEY,
+            tooltip=SCREENSHOT_TOOLTIP,
+            id="screenshot",
+            priority=True,
+            # In the palette; the footer has no room for a key used once per demo.
+            show=False,
+        ),
+        Binding(
+            "f9",
+            "toggle_contrast",
+            HIGH_CONTRAST_KEY,
+            tooltip=HIGH_CONTRAST_TOOLTIP,
+            id="toggle-contrast",
+            priority=True,
+            show=False,
         ),
         Binding(
             "f3",
@@ -199,6 +261,9 @@ class AccountDeskApp(KeysInOrderApp[int]):
         )
         self._navigation = Navigator(self)
         self.kiosk = Kiosk(self, settings.kiosk_options, clock) if settings.kiosk else None
+        self._last_export_folder: Path | None = None
+        for theme in themes.THEMES:
+            self.register_theme(theme)
         self.theme = preferences.starting_theme(settings)
         self.base_url = environment.base_url
 
@@ -246,6 +311,7 @@ class AccountDeskApp(KeysInOrderApp[int]):
     async def on_mount(self) -> None:
         keymap = self.settings.keymap
         self.set_keymap(kiosk_keymap(keymap) if self.kiosk is not None else keymap)
+        self._follow_colour_needs()
         await self._navigation.start()
         if self.kiosk is not None:
             # A kiosk writes nothing to the disk, not even the look a customer chose.
@@ -337,13 +403,9 @@ class AccountDeskApp(KeysInOrderApp[int]):
             return self.is_sandbox
         if action == "logout":
             return self.logged_in
-        if action == "clear_api_log":
+        if action in ("clear_api_log", "copy_curl", "save_har"):
             return self.show_api_log
         return True
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        commands = super().get_system_commands(screen)
-        return commands if self.kiosk is None else self.kiosk.system_commands(commands)
 
     def action_help_quit(self) -> None:
         # Textual answers ctrl+c with "press ctrl+q to quit": not advice for a kiosk customer.
@@ -390,10 +452,102 @@ class AccountDeskApp(KeysInOrderApp[int]):
                 panel.sync()
 
     def action_toggle_dark(self) -> None:
-        partner = _THEME_PARTNERS.get(self.theme)
-        if partner is None:
-            partner = "textual-light" if self.current_theme.dark else "textual-dark"
-        self.theme = partner
+        self.theme = themes.light_dark_partner(self.theme, dark=self.current_theme.dark)
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = themes.contrast_partner(self.theme, dark=self.current_theme.dark)
+
+    def watch_theme(self) -> None:
+        self._follow_colour_needs()
+
+    def _follow_colour_needs(self) -> None:
+        # Shapes for focus (styles/accessible.tcss) where colour can't be relied on.
+        self.set_class(self.no_color or themes.is_high_contrast(self.theme), "-shapes")
+
+    # -- demo exports: curl, HAR, screenshots ----------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # Textual offers its own "Screenshot" (routed through ours below); ours is listed once,
+        # as a bound action. A kiosk then drops what its config does not allow.
+        commands = (
+            command
+            for command in super().get_system_commands(screen)
+            if command.title != "Screenshot"
+        )
+        yield from commands if self.kiosk is None else self.kiosk.system_commands(commands)
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        # Textual's screenshot action and command land here: no picture skips the secret scan.
+        self.action_save_screenshot()
+        return None
+
+    def action_copy_curl(self) -> None:
+        selected = next((panel.selected for panel in self.screen.query(ApiLogPanel)), None)
+        if selected is None:
+            self.notify(NO_REQUEST_SELECTED, severity="warning", markup=False)
+            return
+        text = as_curl(selected)
+        self.copy_to_clipboard(text)
+        self.push_screen(CopiedTextScreen(CURL_TITLE, CURL_NOTE, text))
+
+    def action_save_har(self) -> None:
+        if not self._api_log:
+            self.notify(API_LOG_EMPTY, severity="warning", markup=False)
+            return
+        text = har_text(self._api_log, creator=self.TITLE, version=__version__)
+        self._ask_folder_then_save("har", SAVE_HAR_TITLE, text)
+
+    def action_save_screenshot(self) -> None:
+        # Taken now: the folder prompt must not be in the picture.
+        svg = self.export_screenshot()
+        secrets = [*typed_secrets(self.screen_stack), *self._session_secrets()]
+        if secrets_in(svg, secrets):
+            self.notify(SCREENSHOT_REFUSED, title=NOT_SAVED_TITLE, severity="error", markup=False)
+            return
+        self._ask_folder_then_save("screenshot", SAVE_SCREENSHOT_TITLE, svg)
+
+    def _session_secrets(self) -> list[str]:
+        try:
+            return self.session.live_secrets()
+        except BackendNotReadyError:
+            return []  # no session yet, so no token either
+
+    def _ask_folder_then_save(self, kind: ExportKind, title: str, text: str) -> None:
+        name = file_name(kind, datetime.now())
+        folder = default_folder(self.settings, kind, self._last_export_folder)
+
+        def save(chosen: Path | None) -> None:
+            if chosen is None:
+                return
+            self._last_export_folder = chosen
+            delivery = next(key for key, value in _DELIVERIES.items() if value == kind)
+            self.deliver_text(
+                io.StringIO(text),
+                save_directory=chosen,
+                save_filename=name,
+                mime_type="image/svg+xml" if kind == "screenshot" else "application/json",
+                name=delivery,
+            )
+
+        self.push_screen(SaveFolderScreen(title, folder, name), save)
+
+    @on(events.DeliveryComplete)
+    def _export_saved(self, event: events.DeliveryComplete) -> None:
+        if event.name in _DELIVERIES:
+            where = event.path if event.path is not None else event.name
+            self.notify(saved_to(where), title=SAVED_TITLE, markup=False)
+
+    @on(events.DeliveryFailed)
+    def _export_failed(self, event: events.DeliveryFailed) -> None:
+        if event.name in _DELIVERIES:
+            self.notify(
+                save_failed(event.exception), title=NOT_SAVED_TITLE, severity="error", markup=False
+            )
 
     def action_open_mailbox(self) -> None:
         # Imported here: the mailbox is a sandbox-only extra, not worth paying for at startup.
@@ -434,10 +588,3 @@ class AccountDeskApp(KeysInOrderApp[int]):
 
     def watch_sandbox_detected(self) -> None:
         self.refresh_bindings()
-
-
-def known_themes() -> set[str]:
-    """Names accepted by ``--theme`` and the ``theme`` setting."""
-    from textual.theme import BUILTIN_THEMES
-
-    return set(BUILTIN_THEMES)

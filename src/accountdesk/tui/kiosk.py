@@ -29,6 +29,10 @@ GATED_ACTIONS: dict[str, KioskFeature] = {
     "change_theme": "theme",
     "toggle_api_log": "api_log",
     "clear_api_log": "api_log",
+    "copy_curl": "api_log",
+    "save_har": "api_log",
+    "save_screenshot": "screenshot",
+    "toggle_contrast": "theme",
     "open_mailbox": "mailbox",
     "reconnect": "reconnect",
 }

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from accountdesk.tui.wording import NO_SUCH_FOLDER
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_RECOMMENDED_LENGTH = 15
@@ -37,6 +40,11 @@ def control_characters_problem(value: str) -> str | None:
     if _CONTROL_CHARACTERS.search(value):
         return "Remove the tabs, line breaks or other control characters."
     return None
+
+
+def folder_problem(value: str) -> str | None:
+    """A folder to save into must exist (creating one from a typo would hide the file)."""
+    return None if Path(value.strip()).expanduser().is_dir() else NO_SUCH_FOLDER
 
 
 def required_problem(value: str, label: str) -> str | None:

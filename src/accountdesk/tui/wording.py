@@ -81,6 +81,19 @@ _STORE_NOTICES = {
 }
 
 
+ERROR_MARK = "✗"
+SUCCESS_MARK = "✓"
+
+
+def marked_error(message: str) -> str:
+    """An error as shown on screen: the mark tells it apart where colour cannot."""
+    return f"{ERROR_MARK} {message}"
+
+
+def marked_success(message: str) -> str:
+    return f"{SUCCESS_MARK} {message}"
+
+
 def plural(count: int, one: str, other: str) -> str:
     """``one`` or ``other`` by ``count``, with ``{n}`` replaced by the count.
 
@@ -249,3 +262,68 @@ def kiosk_banner(idle_seconds: int) -> str:
 def session_ends_in(seconds: int) -> str:
     """The countdown before an idle kiosk session ends."""
     return f"Your session ends in {seconds_text(seconds)} and everything entered is wiped."
+
+
+# -- accessibility and demo exports (binding names, dialogs, notices) -----------------------
+
+HIGH_CONTRAST_KEY = "High contrast"
+HIGH_CONTRAST_TOOLTIP = "Switch the high-contrast theme on or off (dark or light, as now)."
+COPY_CURL_KEY = "Copy as curl"
+COPY_CURL_TOOLTIP = (
+    "Copy the selected API request as a curl command; tokens and passwords read ***."
+)
+SAVE_HAR_KEY = "Save HAR"
+SAVE_HAR_TOOLTIP = (
+    "Save the whole API log as a HAR file that browsers' developer tools open; "
+    "tokens and passwords read ***."
+)
+SCREENSHOT_KEY = "Screenshot"
+SCREENSHOT_TOOLTIP = (
+    "Save the current screen as an SVG picture (not saved if it shows a password or token)."
+)
+
+SAVE = "Save"
+CANCEL = "Cancel"
+CLOSE = "Close"
+FOLDER_LABEL = "Folder"
+NO_SUCH_FOLDER = "There is no folder at this path."
+SAVE_SCREENSHOT_TITLE = "Save a picture of this screen"
+SAVE_HAR_TITLE = "Save the API log as a HAR file"
+CURL_TITLE = "The request as a curl command"
+CURL_NOTE = (
+    "Sent to the terminal's clipboard (OSC 52); if your terminal ignores that, select it "
+    "below. Put your own token or password where it reads ***."
+)
+NO_REQUEST_SELECTED = "Select a request in the API log first."
+API_LOG_EMPTY = "The API log is empty: there is nothing to save yet."
+NOT_SAVED_TITLE = "Not saved"
+SAVED_TITLE = "Saved"
+SCREENSHOT_REFUSED = (
+    "The screen shows a password or token, so the picture was not saved. Hide it (ctrl+o) "
+    "or clear the field, then try again."
+)
+
+# What the command palette also matches, by binding id: the words a user types for an action
+# whose name does not contain them ("theme" for Light/dark).
+PALETTE_KEYWORDS = {
+    "toggle-theme": "theme colours dark light mode",
+    "toggle-contrast": "theme colours contrast accessibility",
+    "account-addresses": "address book",
+    "addresses-add": "new address",
+    "screenshot": "picture svg save screen",
+    "api-log-save-har": "export har network devtools",
+    "api-log-copy-curl": "request curl clipboard",
+}
+
+
+def saved_as_hint(file_name: str) -> str:
+    return f"Saved as {file_name}"
+
+
+def saved_to(path: object) -> str:
+    return f"Saved to {path}."
+
+
+def save_failed(error: BaseException) -> str:
+    reason = getattr(error, "strerror", None) or type(error).__name__
+    return f"Could not save the file: {reason}."

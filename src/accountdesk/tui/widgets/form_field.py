@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from accountdesk.api import ApiError
 from accountdesk.tui.context import services_of
 from accountdesk.tui.validation import control_characters_problem, required_problem
-from accountdesk.tui.wording import store_notice_text
+from accountdesk.tui.wording import marked_error, marked_success, store_notice_text
 
 Check = Callable[[str], str | None]
 """Returns the message to show next to the field, or None when the value is fine."""
@@ -163,7 +163,9 @@ class FormField(Vertical):
         if not self.is_mounted:
             return
         error_line = self.query_one(".form-field--error", Static)
-        error_line.update(message or "")
+        # A mark as well as a colour: without colour (NO_COLOR, colour blindness) the line
+        # still reads as an error, not a hint.
+        error_line.update(marked_error(message) if message else "")
         error_line.set_class(message is None, "-empty")
         self.set_class(message is not None, "-invalid")
         for input_widget in self.query(Input):
@@ -227,7 +229,8 @@ class FormStatus(Static):
     def _set(self, message: str, kind: str | None) -> None:
         self.message = message
         self.kind = kind if message else None
-        self.update(message)
+        marks = {"-error": marked_error, "-success": marked_success}
+        self.update(marks[kind](message) if message and kind in marks else message)
         for name in ("-error", "-success"):
             self.set_class(name == kind, name)
         self.set_class(not message, "-empty")
