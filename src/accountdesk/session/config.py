@@ -7,14 +7,11 @@ unless the TOML file defines its own environment of that name.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
-from pathlib import Path
 from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
-import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
@@ -23,8 +20,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-APP_NAME = "accountdesk"
-CONFIG_ENV_VAR = "ACCOUNTDESK_CONFIG"
+from accountdesk.session.locations import config_path
+
 SANDBOX_ENVIRONMENT = "sandbox"
 SANDBOX_TENANT = "demo"
 SANDBOX_CLIENT_ID = "demo-storefront"
@@ -38,14 +35,6 @@ TokenStoreSetting = Literal["auto", "keyring", "file", "memory"]
 
 class ConfigError(Exception):
     """The configuration (file, env vars or CLI flags) is invalid; the message says what to fix."""
-
-
-def config_path() -> Path:
-    """Where the TOML configuration file is read from (``ACCOUNTDESK_CONFIG`` wins)."""
-    override = os.environ.get(CONFIG_ENV_VAR)
-    if override:
-        return Path(override).expanduser()
-    return platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 
 class SocialLoginSettings(BaseModel):

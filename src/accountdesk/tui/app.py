@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App
@@ -22,21 +22,9 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from accountdesk.api import TraceEvent
-from accountdesk.api.sandbox_extras import is_loopback_sandbox
-from accountdesk.session import (
-    AccountService,
-    Environment,
-    LoggedOut,
-    LogoutReason,
-    SessionEvent,
-    SessionExpiredError,
-    SessionManager,
-    Settings,
-    StoreNotice,
-    TokenStore,
-    choose_token_store,
-)
+from accountdesk.session.choice import StoreNotice, choose_token_store
+from accountdesk.session.errors import SessionExpiredError
+from accountdesk.session.events import LoggedOut, LogoutReason
 from accountdesk.tui import preferences
 from accountdesk.tui.backend import Backend
 from accountdesk.tui.commands import BoundActionsProvider
@@ -59,9 +47,28 @@ from accountdesk.tui.wording import (
     with_reconnect_advice,
 )
 
+if TYPE_CHECKING:
+    # Types only: what they bring (pydantic, httpx, the session manager) is imported by the
+    # connect worker, after the login screen painted (tests/tui/test_workers_and_imports.py).
+    from accountdesk.api.tracing import TraceEvent
+    from accountdesk.session.account import AccountService
+    from accountdesk.session.config import Environment, Settings
+    from accountdesk.session.events import SessionEvent
+    from accountdesk.session.manager import SessionManager
+    from accountdesk.session.stores import TokenStore
+
 __all__ = ["ACCOUNT_MODE", "AUTH_MODE", "SESSION_EXPIRED_REASON", "AccountDeskApp", "known_themes"]
 
 _log = logging.getLogger(__name__)
+
+
+async def is_loopback_sandbox(base_url: str) -> bool:
+    """Whether ``base_url`` is a separately started sandbox (asked once connected)."""
+    # Imported on first use: the probe brings httpx, which the first paint does without.
+    from accountdesk.api.sandbox_extras import is_loopback_sandbox as probe
+
+    return await probe(base_url)
+
 
 # How long closing waits for a mode switch in flight (mounting takes milliseconds).
 SWITCH_FINISH_SECONDS = 5.0
