@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -230,6 +230,10 @@ class AccountDeskApp(KeysInOrderApp[int]):
         # Saved from now on: the theme chosen (ctrl+t or the palette) is the next start's.
         self.watch(self, "theme", preferences.remember_theme, init=False)
         self.connect()
+
+    @on(events.Ready)
+    def _first_frame_shown(self) -> None:
+        self.backend.first_frame_shown()
 
     async def on_unmount(self) -> None:
         await self.backend.close()

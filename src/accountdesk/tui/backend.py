@@ -73,6 +73,11 @@ class Backend:
         # A plain task, not a Textual worker: it lasts as long as the sandbox, and a worker
         # would keep "wait until all workers are done" (tests, settle points) waiting.
         self._sandbox_watch: asyncio.Task[None] | None = None
+        self._first_frame = asyncio.Event()
+
+    def first_frame_shown(self) -> None:
+        """The login screen is on screen: the connect worker may import the client now."""
+        self._first_frame.set()
 
     # -- what the app hands to screens -------------------------------------------------------
 
@@ -134,6 +139,10 @@ class Backend:
             app.navigation.session_lost(SANDBOX_RESTARTED_LOG_IN, email=lost_email)
 
     async def _open_account(self, base_url: str) -> AccountService:
+        # The worker starts when the app mounts (a sandbox to start is spawned at once, to
+        # boot beside the first paint); what follows would hold the event loop, so it waits
+        # for the first frame (tests/tui/test_workers_and_imports.py).
+        await self._first_frame.wait()
         store, notice = self._token_store, self._store_notice
         if store is None:
             # Probing the OS keyring can block (D-Bus, unlock prompts): off the loop, in bounded
@@ -142,9 +151,8 @@ class Backend:
             store, notice = choice.store, choice.notice
             # Chosen once: a reconnect must find the sessions remembered in the same store.
             self._token_store, self._store_notice = store, notice
-        # Here, in the connect worker, not at the top: the session manager brings the API
-        # client, httpx and the pydantic models (~200 ms of imports), which the login screen
-        # does not need to paint.
+        # Here, not at the top: the session manager brings the API client, httpx and the
+        # pydantic models (~200 ms of imports), which the login screen does not need to paint.
         from accountdesk.session.account import open_account
 
         account = open_account(
