@@ -36,3 +36,19 @@ def test_sandbox_imports_nothing_from_the_client() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("module", ["accountdesk.api", "accountdesk.session"])
+def test_every_name_the_core_re_exports_resolves(module: str) -> None:
+    # The packages load their re-exports on first use; a name listed in __all__ but missing
+    # from the lazy table (or misspelt there) would only fail when someone imports it.
+    probe = (
+        f"import {module} as package\n"
+        "missing = [name for name in package.__all__ if getattr(package, name, None) is None]\n"
+        "unlisted = sorted(set(package.__all__) - set(dir(package)))\n"
+        "print(missing, unlisted)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[] []"

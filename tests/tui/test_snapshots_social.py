@@ -21,7 +21,6 @@ from accountdesk.session import social as social_module
 from accountdesk.session.config import SocialLoginSettings
 from accountdesk.session.social import IdentityProvider, Pkce
 from accountdesk.tui.app import AccountDeskApp
-from accountdesk.tui.screens import login as login_module
 from accountdesk.tui.screens import social_login
 from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.assign_account import AssignAccountScreen
@@ -46,7 +45,7 @@ def pinned_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
         "generate",
         classmethod(lambda cls: cls(verifier, social_module.s256_challenge(verifier))),
     )
-    real_provider_for = login_module.identity_provider_for
+    real_provider_for = social_module.identity_provider_for
 
     def pinned_provider(*args: Any, **kwargs: Any) -> IdentityProvider:
         provider = real_provider_for(*args, **kwargs)
@@ -55,7 +54,8 @@ def pinned_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
             endpoint = PINNED_SANDBOX + social_module.SANDBOX_AUTHORIZE_PATH
         return dataclasses.replace(provider, authorize_endpoint=endpoint, redirect_port=PINNED_PORT)
 
-    monkeypatch.setattr(login_module, "identity_provider_for", pinned_provider)
+    # The login screen imports it from the session module when Log in with Auth0 is chosen.
+    monkeypatch.setattr(social_module, "identity_provider_for", pinned_provider)
 
 
 async def open_social_step(pilot: Pilot[Any]) -> None:

@@ -7,8 +7,8 @@ import enum
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from accountdesk.session.config import Settings
 from accountdesk.session.stores import (
     KEYRING_SERVICE,
     KEYRING_TIMEOUT_SECONDS,
@@ -17,6 +17,10 @@ from accountdesk.session.stores import (
     MemoryTokenStore,
     TokenStore,
 )
+
+if TYPE_CHECKING:
+    # Only a type: the TUI imports this module (StoreNotice) before pydantic is loaded.
+    from accountdesk.session.config import Settings
 
 _log = logging.getLogger(__name__)
 

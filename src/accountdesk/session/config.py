@@ -7,14 +7,12 @@ unless the TOML file defines its own environment of that name.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
-import platformdirs
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -31,8 +29,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-APP_NAME = "accountdesk"
-CONFIG_ENV_VAR = "ACCOUNTDESK_CONFIG"
+from accountdesk.session.locations import config_path
+
 SANDBOX_ENVIRONMENT = "sandbox"
 SANDBOX_TENANT = "demo"
 SANDBOX_CLIENT_ID = "demo-storefront"
@@ -52,14 +50,6 @@ KioskFeature = Literal[
 
 class ConfigError(Exception):
     """The configuration (file, env vars or CLI flags) is invalid; the message says what to fix."""
-
-
-def config_path() -> Path:
-    """Where the TOML configuration file is read from (``ACCOUNTDESK_CONFIG`` wins)."""
-    override = os.environ.get(CONFIG_ENV_VAR)
-    if override:
-        return Path(override).expanduser()
-    return platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 
 class SocialLoginSettings(BaseModel):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path, PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -26,24 +26,11 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from accountdesk import __version__
-from accountdesk.api import TraceEvent
 from accountdesk.api.har import as_curl, har_text
-from accountdesk.api.sandbox_extras import is_loopback_sandbox
-from accountdesk.session import (
-    AccountService,
-    BackendNotReadyError,
-    Environment,
-    LoggedOut,
-    LogoutReason,
-    SessionEvent,
-    SessionExpiredError,
-    SessionManager,
-    Settings,
-    StoreNotice,
-    TokenStore,
-    choose_token_store,
-)
+from accountdesk.session.choice import StoreNotice, choose_token_store
 from accountdesk.session.config import KioskOptions
+from accountdesk.session.errors import BackendNotReadyError, SessionExpiredError
+from accountdesk.session.events import LoggedOut, LogoutReason
 from accountdesk.session.secret_scan import secrets_in
 from accountdesk.tui import preferences, themes
 from accountdesk.tui.backend import Backend
@@ -62,7 +49,6 @@ from accountdesk.tui.navigation import (
 )
 from accountdesk.tui.paths import stylesheets
 from accountdesk.tui.screens.confirm import ConfirmScreen
-from accountdesk.tui.screens.export import CopiedTextScreen, SaveFolderScreen
 from accountdesk.tui.themes import known_themes
 from accountdesk.tui.widgets.api_log import ApiLogPanel
 from accountdesk.tui.wording import (
@@ -93,9 +79,28 @@ from accountdesk.tui.wording import (
     with_reconnect_advice,
 )
 
+if TYPE_CHECKING:
+    # Types only: what they bring (pydantic, httpx, the session manager) is imported by the
+    # connect worker, after the login screen painted (tests/tui/test_workers_and_imports.py).
+    from accountdesk.api.tracing import TraceEvent
+    from accountdesk.session.account import AccountService
+    from accountdesk.session.config import Environment, Settings
+    from accountdesk.session.events import SessionEvent
+    from accountdesk.session.manager import SessionManager
+    from accountdesk.session.stores import TokenStore
+
 __all__ = ["ACCOUNT_MODE", "AUTH_MODE", "SESSION_EXPIRED_REASON", "AccountDeskApp", "known_themes"]
 
 _log = logging.getLogger(__name__)
+
+
+async def is_loopback_sandbox(base_url: str) -> bool:
+    """Whether ``base_url`` is a separately started sandbox (asked once connected)."""
+    # Imported on first use: the probe brings httpx, which the first paint does without.
+    from accountdesk.api.sandbox_extras import is_loopback_sandbox as probe
+
+    return await probe(base_url)
+
 
 # How long closing waits for a mode switch in flight (mounting takes milliseconds).
 SWITCH_FINISH_SECONDS = 5.0
@@ -326,6 +331,10 @@ class AccountDeskApp(KeysInOrderApp[int]):
             self.kiosk.input_seen()
         await super().on_event(event)
 
+    @on(events.Ready)
+    def _first_frame_shown(self) -> None:
+        self.backend.first_frame_shown()
+
     async def on_unmount(self) -> None:
         await self.backend.close()
 
@@ -493,6 +502,9 @@ class AccountDeskApp(KeysInOrderApp[int]):
             return
         text = as_curl(selected)
         self.copy_to_clipboard(text)
+        # Screens beyond the login screen load on first use (the first frame waits for none).
+        from accountdesk.tui.screens.export import CopiedTextScreen
+
         self.push_screen(CopiedTextScreen(CURL_TITLE, CURL_NOTE, text))
 
     def action_save_har(self) -> None:
@@ -533,6 +545,8 @@ class AccountDeskApp(KeysInOrderApp[int]):
                 mime_type="image/svg+xml" if kind == "screenshot" else "application/json",
                 name=delivery,
             )
+
+        from accountdesk.tui.screens.export import SaveFolderScreen
 
         self.push_screen(SaveFolderScreen(title, folder, name), save)
 

@@ -16,21 +16,11 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from accountdesk.api import ApiError, TraceEvent, TransportError
-from accountdesk.session import (
-    AccountService,
-    BackendNotReadyError,
-    Environment,
-    SessionManager,
-    SessionState,
-    Settings,
-    StoreNotice,
-    TokenStore,
-    TokenStoreChoice,
-    open_account,
-    pick_token_store,
-)
-from accountdesk.session.config import APP_NAME
+from accountdesk.api.errors import ApiError, TransportError
+from accountdesk.session.choice import StoreNotice, TokenStoreChoice, pick_token_store
+from accountdesk.session.errors import BackendNotReadyError
+from accountdesk.session.events import SessionState
+from accountdesk.session.locations import APP_NAME
 from accountdesk.tui.embedded_sandbox import EmbeddedSandbox, SandboxStartError
 from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.wording import (
@@ -42,9 +32,14 @@ from accountdesk.tui.wording import (
 )
 
 if TYPE_CHECKING:
+    from accountdesk.api.tracing import TraceEvent
+    from accountdesk.session.account import AccountService
+    from accountdesk.session.config import Environment, Settings
+    from accountdesk.session.manager import SessionManager
+    from accountdesk.session.stores import TokenStore
     from accountdesk.tui.app import AccountDeskApp
 
-ChooseStore = Callable[[Settings], TokenStoreChoice]
+ChooseStore = Callable[["Settings"], TokenStoreChoice]
 ProbeSandbox = Callable[[str], Awaitable[bool]]
 
 
@@ -78,6 +73,11 @@ class Backend:
         # A plain task, not a Textual worker: it lasts as long as the sandbox, and a worker
         # would keep "wait until all workers are done" (tests, settle points) waiting.
         self._sandbox_watch: asyncio.Task[None] | None = None
+        self._first_frame = asyncio.Event()
+
+    def first_frame_shown(self) -> None:
+        """The login screen is on screen: the connect worker may import the client now."""
+        self._first_frame.set()
 
     # -- what the app hands to screens -------------------------------------------------------
 
@@ -139,6 +139,10 @@ class Backend:
             app.navigation.session_lost(SANDBOX_RESTARTED_LOG_IN, email=lost_email)
 
     async def _open_account(self, base_url: str) -> AccountService:
+        # The worker starts when the app mounts (a sandbox to start is spawned at once, to
+        # boot beside the first paint); what follows would hold the event loop, so it waits
+        # for the first frame (tests/tui/test_workers_and_imports.py).
+        await self._first_frame.wait()
         store, notice = self._token_store, self._store_notice
         if store is None:
             # Probing the OS keyring can block (D-Bus, unlock prompts): off the loop, in bounded
@@ -147,6 +151,10 @@ class Backend:
             store, notice = choice.store, choice.notice
             # Chosen once: a reconnect must find the sessions remembered in the same store.
             self._token_store, self._store_notice = store, notice
+        # Here, not at the top: the session manager brings the API client, httpx and the
+        # pydantic models (~200 ms of imports), which the login screen does not need to paint.
+        from accountdesk.session.account import open_account
+
         account = open_account(
             base_url,
             self._environment.tenant,

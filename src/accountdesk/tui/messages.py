@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.worker import Worker
 
-from accountdesk.api import TraceEvent
-from accountdesk.session import SessionEvent
+from accountdesk.api.tracing import TraceEvent
+from accountdesk.session.events import SessionEvent
 
 
 @dataclass

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.screen import Screen
 
-from accountdesk.session import EmailChanged, LoggedIn, LoggedOut, LogoutReason
+from accountdesk.session.events import EmailChanged, LoggedIn, LoggedOut, LogoutReason
 from accountdesk.tui.context import services_of
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
-    from accountdesk.session import SessionEvent
+    from accountdesk.session.events import SessionEvent
 
 AUTH_MODE = "auth"
 ACCOUNT_MODE = "account"

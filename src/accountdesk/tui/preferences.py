@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
-from accountdesk.session import Settings
-from accountdesk.session.config import APP_NAME
+from accountdesk.session.locations import APP_NAME
+
+if TYPE_CHECKING:
+    from accountdesk.session.config import Settings
 
 _log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from accountdesk.api import (
+from accountdesk.api.errors import (
     AccountDeskError,
     ApiError,
     BadRequestError,
@@ -28,7 +28,7 @@ from accountdesk.api import (
     UnauthorizedError,
     VersionConflictError,
 )
-from accountdesk.session import StoreNotice
+from accountdesk.session.choice import StoreNotice
 
 RECONNECT_ADVICE = "Press F5 to reconnect."
 SANDBOX_STOPPED = "The sandbox stopped."

@@ -8,14 +8,13 @@ from __future__ import annotations
 import asyncio
 from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select
 
-from accountdesk.api import AccountDeskError, BadRequestError, RateLimitedError
-from accountdesk.session import AccountService
+from accountdesk.api.errors import AccountDeskError, BadRequestError, RateLimitedError
 from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.countdown import Countdown
 from accountdesk.tui.screens.base import AccountDeskScreen
@@ -27,6 +26,9 @@ from accountdesk.tui.widgets.form_field import (
     show_sending,
 )
 from accountdesk.tui.wording import describe, plural, ready_to_retry, wait_to_retry
+
+if TYPE_CHECKING:
+    from accountdesk.session.account import AccountService
 
 # How long a form sent during startup waits for the connection before it says "still
 # connecting" (starting the embedded sandbox takes about a second).

@@ -8,8 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from accountdesk.api import AccountDeskError, NotActivatedError, UnauthorizedError
-from accountdesk.session.social import identity_provider_for
+from accountdesk.api.errors import AccountDeskError, NotActivatedError, UnauthorizedError
 from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.navigation import flow_screen, open_flow
 from accountdesk.tui.screens.form import FormScreen
@@ -219,6 +218,10 @@ class LoginScreen(FormScreen):
 
     @on(Button.Pressed, "#login-social")
     def action_social_login(self) -> None:
+        # Not at module level: the login screen paints before pydantic (the environment's
+        # settings) is imported.
+        from accountdesk.session.social import identity_provider_for
+
         services = services_of(self)
         try:
             account_of(self)  # not before the backend answers (the sandbox's URL is known then)

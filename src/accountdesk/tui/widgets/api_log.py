@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from accountdesk.api import TraceEvent
+from accountdesk.api.tracing import TraceEvent
 from accountdesk.tui.context import services_of
 from accountdesk.tui.messages import ApiCallLogged
 

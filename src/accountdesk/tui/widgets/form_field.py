@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from accountdesk.api import ApiError
+from accountdesk.api.errors import ApiError
 from accountdesk.tui.context import services_of
 from accountdesk.tui.validation import control_characters_problem, required_problem
 from accountdesk.tui.wording import marked_error, marked_success, store_notice_text
