@@ -37,7 +37,7 @@ from accountdesk.session import (
     TokenStore,
     choose_token_store,
 )
-from accountdesk.tui import preferences
+from accountdesk.tui import i18n, preferences
 from accountdesk.tui.backend import Backend
 from accountdesk.tui.commands import BoundActionsProvider
 from accountdesk.tui.context import BackendState
@@ -163,6 +163,8 @@ class AccountDeskApp(KeysInOrderApp[int]):
         token_store: TokenStore | None = None,
         store_notice: StoreNotice | None = None,
     ) -> None:
+        # Before anything is composed: every widget built from now on speaks it.
+        i18n.use_language(i18n.choose_language(settings.language))
         super().__init__()
         self.settings = settings
         self._environment = environment

@@ -13,6 +13,8 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from accountdesk.tui.i18n import _
+
 # Already offered by Textual's own system commands provider.
 _SYSTEM_ACTIONS = frozenset({"quit", "command_palette", "change_theme", "help_quit"})
 
@@ -38,10 +40,13 @@ class BoundActionsProvider(Provider):
                 continue
             seen.add((id(node), binding.action))
             key_display = self.app.get_key_display(binding) or key
-            help_text = binding.tooltip or f"Key: {key_display}"
+            # Descriptions are marked with N_ when the class is defined: translated here.
+            help_text = (
+                _(binding.tooltip) if binding.tooltip else _("Key: {key}").format(key=key_display)
+            )
             commands.append(
                 (
-                    binding.description,
+                    _(binding.description),
                     help_text,
                     binding.id,
                     partial(self.app.run_action, binding.action, node),

@@ -11,6 +11,8 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # not exported; the footer is made of them
 
+from accountdesk.tui.i18n import _
+
 # The keys that give way first when the footer is too narrow: each is still listed in the
 # command palette (ctrl+p), and none is needed to finish what is on the screen.
 GIVE_WAY_FIRST = ("toggle_dark", "clear_api_log", "toggle_api_log", "open_mailbox")
@@ -25,6 +27,9 @@ class FittingFooter(Footer):
 
     def compose(self) -> ComposeResult:
         children = list(super().compose())
+        for child in children:
+            if isinstance(child, FooterKey):
+                localize_key(child)
         width = self.app.size.width
         self.compact = total_width(children, compact=False) > width
         yield from fit(children, width, compact=self.compact)
@@ -36,6 +41,14 @@ class FittingFooter(Footer):
     async def _refit(self) -> None:
         if self.is_attached:  # its screen may have closed meanwhile
             await self.recompose()
+
+
+def localize_key(key: FooterKey) -> None:
+    """Binding descriptions are fixed when a screen class is defined (marked with N_), so they
+    are translated here, where they are shown."""
+    key.description = _(key.description)
+    if isinstance(key.tooltip, str):
+        key.tooltip = _(key.tooltip)
 
 
 def key_width(key: FooterKey, *, compact: bool) -> int:
