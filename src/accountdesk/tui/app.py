@@ -41,6 +41,7 @@ from accountdesk.tui import i18n, preferences
 from accountdesk.tui.backend import Backend
 from accountdesk.tui.commands import BoundActionsProvider
 from accountdesk.tui.context import BackendState
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.key_order import KeysInOrderApp
 from accountdesk.tui.messages import ApiCallLogged, SessionEventReceived, WorkerFailed
 from accountdesk.tui.navigation import (
@@ -78,7 +79,7 @@ _THEME_PARTNERS = {
 class AccountDeskApp(KeysInOrderApp[int]):
     """Paints the login screen at once, then connects (starting the sandbox if needed)."""
 
-    TITLE = "Account Desk"
+    TITLE = N_("Account Desk")
     CSS_PATH: ClassVar[list[str | PurePath]] = [*stylesheets()]
     MODES: ClassVar[dict[str, str | Callable[[], Screen[object]]]] = dict(mode_roots())
     COMMANDS = App.COMMANDS | {BoundActionsProvider}
@@ -86,48 +87,48 @@ class AccountDeskApp(KeysInOrderApp[int]):
         Binding(
             "f2",
             "toggle_api_log",
-            "API log",
-            tooltip="Show or hide every API request of this session, bodies redacted.",
+            N_("API log"),
+            tooltip=N_("Show or hide every API request of this session, bodies redacted."),
             id="toggle-api-log",
             priority=True,
         ),
         Binding(
             "f4",
             "clear_api_log",
-            "Clear log",
-            tooltip="Empty the API log, e.g. before demonstrating the next flow.",
+            N_("Clear log"),
+            tooltip=N_("Empty the API log, e.g. before demonstrating the next flow."),
             id="clear-api-log",
             priority=True,
         ),
         Binding(
             "ctrl+t",
             "toggle_dark",
-            "Light/dark",
-            tooltip="Switch between the light and the dark theme.",
+            N_("Light/dark"),
+            tooltip=N_("Switch between the light and the dark theme."),
             id="toggle-theme",
             priority=True,
         ),
         Binding(
             "f3",
             "open_mailbox",
-            "Mailbox",
-            tooltip="Open the sandbox mailbox: the emails the sandbox sent.",
+            N_("Mailbox"),
+            tooltip=N_("Open the sandbox mailbox: the emails the sandbox sent."),
             id="open-mailbox",
             priority=True,
         ),
         Binding(
             "ctrl+l",
             "logout",
-            "Log out",
-            tooltip="End the session on the server and forget it on this device.",
+            N_("Log out"),
+            tooltip=N_("End the session on the server and forget it on this device."),
             id="logout",
             priority=True,
         ),
         Binding(
             "f5",
             "reconnect",
-            "Reconnect",
-            tooltip="Connect to the server again (a stopped embedded sandbox is restarted).",
+            N_("Reconnect"),
+            tooltip=N_("Connect to the server again (a stopped embedded sandbox is restarted)."),
             id="reconnect",
             priority=True,
             # Always available (and in the palette); not in the footer: the status line says
@@ -137,8 +138,8 @@ class AccountDeskApp(KeysInOrderApp[int]):
         Binding(
             "ctrl+q",
             "quit",
-            "Quit",
-            tooltip="Quit Account Desk (the embedded sandbox stops too).",
+            N_("Quit"),
+            tooltip=N_("Quit Account Desk (the embedded sandbox stops too)."),
             id="quit",
             priority=True,
         ),
@@ -345,9 +346,9 @@ class AccountDeskApp(KeysInOrderApp[int]):
     def action_logout(self) -> None:
         self.push_screen(
             ConfirmScreen(
-                "Log out?",
-                detail="Your session ends on the server and is forgotten on this device.",
-                confirm_label="Log out",
+                _("Log out?"),
+                detail=_("Your session ends on the server and is forgotten on this device."),
+                confirm_label=_("Log out"),
             ),
             self._logout_if_confirmed,
         )

@@ -37,7 +37,7 @@ def _(message: str) -> str:
     return _active.gettext(message) if message else message
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
+def N_(message: str) -> str:
     """Marks ``message`` for the catalogue without translating it yet (see the module doc)."""
     return message
 
@@ -101,9 +101,7 @@ def babel_locale() -> str:
 def _country_catalogue(tag: str) -> gettext.NullTranslations:
     import pycountry
 
-    return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[tag], fallback=True
-    )
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[tag], fallback=True)
 
 
 def country_name(english_name: str) -> str:

@@ -13,6 +13,7 @@ from accountdesk.api import AccountDeskError, Address, Customer
 from accountdesk.session import SessionExpiredError
 from accountdesk.tui.address_rules import postal_text
 from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.navigation import open_flow
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.widgets.personal_fields import display_value
@@ -53,56 +54,56 @@ class AccountScreen(AccountDeskScreen):
     """The hub: the whole profile, the B2B block, every address (default and tags marked) and
     where each action is; from GET /me?expand=addresses, reloaded when a flow returns here."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Your account"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Your account")
     BINDINGS = [
         Binding(
             "e",
             "open_flow('edit-profile')",
-            "Edit profile",
-            tooltip="Change your name, contact details and preferences.",
+            N_("Edit profile"),
+            tooltip=N_("Change your name, contact details and preferences."),
             id="account-edit-profile",
         ),
         Binding(
             "a",
             "open_flow('addresses')",
-            "Addresses",
-            tooltip="Your address book: add, edit, delete, tag and pick the default address.",
+            N_("Addresses"),
+            tooltip=N_("Your address book: add, edit, delete, tag and pick the default address."),
             id="account-addresses",
         ),
         Binding(
             "p",
             "open_flow('change-password')",
-            "Change password",
-            tooltip="Set a new password (other sessions are signed out).",
+            N_("Change password"),
+            tooltip=N_("Set a new password (other sessions are signed out)."),
             id="account-change-password",
         ),
         Binding(
             "m",
             "open_flow('change-email')",
-            "Change email",
-            tooltip="Change the email address you log in with.",
+            N_("Change email"),
+            tooltip=N_("Change the email address you log in with."),
             id="account-change-email",
         ),
         Binding(
             "d",
             "open_flow('delete-account')",
-            "Delete account",
-            tooltip="Delete your account, your addresses and your sign-in for good.",
+            N_("Delete account"),
+            tooltip=N_("Delete your account, your addresses and your sign-in for good."),
             id="account-delete",
         ),
         Binding(
             "l",
             "open_flow('assign-account')",
-            "Add password login",
-            tooltip="Log in with an email and password too, not only through Auth0.",
+            N_("Add password login"),
+            tooltip=N_("Log in with an email and password too, not only through Auth0."),
             id="account-assign-password",
         ),
         Binding(
             "r",
             "refresh_profile",
-            "Refresh",
-            tooltip="Load your account details from the server again.",
+            N_("Refresh"),
+            tooltip=N_("Load your account details from the server again."),
             id="account-refresh",
         ),
     ]
@@ -122,22 +123,22 @@ class AccountScreen(AccountDeskScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="account-body"), Vertical(id="account-card") as card:
             card.border_title = "Your account"
-            yield Static("Profile", classes="account-section")
+            yield Static(_("Profile"), classes="account-section")
             for widget_id, label in _PROFILE_ROWS:
                 with Horizontal(classes="account-row"):
                     yield Label(label, classes="field-label")
                     yield Static("…", id=widget_id, classes="field-value", markup=False)
             with Vertical(id="account-b2b") as b2b:
                 b2b.display = False  # shown for B2B customers once the profile is loaded
-                yield Static("Business (B2B)", classes="account-section -later")
+                yield Static(_("Business (B2B)"), classes="account-section -later")
                 with Horizontal(classes="account-row"):
-                    yield Label("Registration id", classes="field-label")
+                    yield Label(_("Registration id"), classes="field-label")
                     yield Static("", id="account-registration", classes="field-value")
                 with Horizontal(classes="account-row"):
-                    yield Label("Legal entities", classes="field-label")
+                    yield Label(_("Legal entities"), classes="field-label")
                     yield Static("", id="account-legal-entities", classes="field-value")
             yield Static(
-                "Addresses", id="account-addresses-title", classes="account-section -later"
+                _("Addresses"), id="account-addresses-title", classes="account-section -later"
             )
             yield Static("…", id="account-address", classes="account-address")
             yield Static("", id="account-other-addresses", classes="account-address")

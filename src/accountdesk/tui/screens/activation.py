@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from accountdesk.api import AccountDeskError, InvalidCodeError
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, extract_token, normalized_email, token_problem
 from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe
@@ -23,18 +24,22 @@ _INVALID_CODE = (
 class ActivationScreen(FormScreen):
     """Paste the opt-in code (or the whole link); success logs the new customer in."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Activate your account"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Activate your account")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Activate",
-            tooltip="Activate the account with the code entered.",
+            N_("Activate"),
+            tooltip=N_("Activate the account with the code entered."),
             id="activation-submit",
         ),
         Binding(
-            "escape", "back", "Back", tooltip="Go back without activating.", id="activation-back"
+            "escape",
+            "back",
+            N_("Back"),
+            tooltip=N_("Go back without activating."),
+            id="activation-back",
         ),
     ]
     SUBMIT_BUTTON = "activation-submit-button"
@@ -47,7 +52,7 @@ class ActivationScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="activation-form", classes="form"):
-            yield Static("Activate your account", classes="form-title")
+            yield Static(_("Activate your account"), classes="form-title")
             yield Static(
                 self._explanation(),
                 id="activation-explanation",
@@ -55,9 +60,9 @@ class ActivationScreen(FormScreen):
                 markup=False,
             )
             yield FormField(
-                "Activation code",
+                _("Activation code"),
                 TokenInput(self.token, id="activation-token"),
-                hint="The code, or the whole link from the email: the code is taken from it.",
+                hint=_("The code, or the whole link from the email: the code is taken from it."),
                 check=token_problem,
                 required=True,
                 id="activation-token-field",
@@ -65,17 +70,17 @@ class ActivationScreen(FormScreen):
             yield RememberMe(id="activation-remember")
             yield FormStatus(id="activation-status")
             with Horizontal(classes="form-buttons"):
-                yield Button("Activate", id="activation-submit-button", variant="primary")
-            yield Static("Didn't get the email?", classes="form-section")
+                yield Button(_("Activate"), id="activation-submit-button", variant="primary")
+            yield Static(_("Didn't get the email?"), classes="form-section")
             yield FormField(
-                "Email",
-                Input(self.email, placeholder="you@example.com", id="activation-email"),
+                _("Email"),
+                Input(self.email, placeholder=_("you@example.com"), id="activation-email"),
                 check=email_problem,
                 required=True,
                 id="activation-email-field",
             )
             with Horizontal(classes="form-buttons"):
-                yield Button("Resend activation email", id="activation-resend")
+                yield Button(_("Resend activation email"), id="activation-resend")
 
     def _explanation(self) -> str:
         where = f"to {self.email}" if self.email else "to your sign-up address"

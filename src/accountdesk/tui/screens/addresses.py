@@ -20,6 +20,7 @@ from accountdesk.api import AccountDeskError, Address
 from accountdesk.session import AccountService, SessionExpiredError
 from accountdesk.tui.address_rules import country_name, postal_text, street_line
 from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.address_form import AddressFormScreen
 from accountdesk.tui.screens.address_tags import AddressTagsScreen, TagChanges
 from accountdesk.tui.screens.base import AccountDeskScreen
@@ -77,47 +78,51 @@ def describe_address(address: Address) -> str:
 class AddressBookScreen(AccountDeskScreen):
     """Add, edit, delete, tag and choose the default address."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Address book"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Address book")
     BINDINGS = [
-        Binding("n", "add_address", "Add", tooltip="Add a new address.", id="addresses-add"),
+        Binding(
+            "n", "add_address", N_("Add"), tooltip=N_("Add a new address."), id="addresses-add"
+        ),
         Binding(
             "e",
             "edit_address",
-            "Edit",
-            tooltip="Edit the highlighted address (enter works too).",
+            N_("Edit"),
+            tooltip=N_("Edit the highlighted address (enter works too)."),
             id="addresses-edit",
         ),
         Binding(
             "d",
             "delete_address",
-            "Delete",
-            tooltip="Delete the highlighted address (asks first).",
+            N_("Delete"),
+            tooltip=N_("Delete the highlighted address (asks first)."),
             id="addresses-delete",
         ),
         Binding(
             "s",
             "set_default",
-            "Set default",
-            tooltip="Make the highlighted address your default address.",
+            N_("Set default"),
+            tooltip=N_("Make the highlighted address your default address."),
             id="addresses-default",
         ),
         Binding(
             "t",
             "edit_tags",
-            "Tags",
-            tooltip="Add or remove tags such as BILLING and SHIPPING.",
+            N_("Tags"),
+            tooltip=N_("Add or remove tags such as BILLING and SHIPPING."),
             id="addresses-tags",
         ),
         Binding(
             "r",
             "reload",
-            "Refresh",
-            tooltip="Load your addresses from the server again.",
+            N_("Refresh"),
+            tooltip=N_("Load your addresses from the server again."),
             id="addresses-refresh",
             show=False,
         ),
-        Binding("escape", "back", "Back", tooltip="Back to your account.", id="addresses-back"),
+        Binding(
+            "escape", "back", N_("Back"), tooltip=N_("Back to your account."), id="addresses-back"
+        ),
     ]
 
     table = getters.query_one("#addresses-table", DataTable)
@@ -175,7 +180,7 @@ class AddressBookScreen(AccountDeskScreen):
         if address is not None:
             self.detail.update(describe_address(address))
         elif self.loaded:
-            self.detail.update("No addresses yet. Press n to add one.")
+            self.detail.update(_("No addresses yet. Press n to add one."))
         else:
             self.detail.update("")
 
@@ -271,7 +276,7 @@ class AddressBookScreen(AccountDeskScreen):
 
     def _saved(self, address_id: object) -> None:
         if isinstance(address_id, str):
-            self.status.show_success("Address saved.")
+            self.status.show_success(_("Address saved."))
             self.load_addresses(keep_id=address_id, keep_row=self.table.cursor_row)
 
     def action_delete_address(self) -> None:
@@ -289,9 +294,9 @@ class AddressBookScreen(AccountDeskScreen):
 
         self.app.push_screen(
             ConfirmScreen(
-                "Delete this address?",
+                _("Delete this address?"),
                 detail=detail,
-                confirm_label="Delete",
+                confirm_label=_("Delete"),
                 destructive=True,
             ),
             delete_if_confirmed,

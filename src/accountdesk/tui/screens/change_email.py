@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from accountdesk.api import AccountDeskError, BadRequestError, EmailTakenError, InvalidCodeError
 from accountdesk.tui.context import services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, extract_token, normalized_email, token_problem
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
@@ -42,21 +43,21 @@ def _same_address(first: str | None, second: str | None) -> bool:
 class ChangeEmailScreen(FormScreen):
     """Step 1: the new address, the current password, and whether contact mail follows."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Change email"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Change email")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Send code",
-            tooltip="Email a confirmation code to the new address.",
+            N_("Send code"),
+            tooltip=N_("Email a confirmation code to the new address."),
             id="change-email-submit",
         ),
         Binding(
             "escape",
             "back",
-            "Back",
-            tooltip="Back to your account without changing the email.",
+            N_("Back"),
+            tooltip=N_("Back to your account without changing the email."),
             id="change-email-back",
         ),
     ]
@@ -75,7 +76,7 @@ class ChangeEmailScreen(FormScreen):
         current = services_of(self).customer_email
         where = f"You log in with {current}. " if current else ""
         with VerticalScroll(id="change-email-form", classes="form"):
-            yield Static("Change your login email", classes="form-title")
+            yield Static(_("Change your login email"), classes="form-title")
             yield Static(
                 f"{where}We'll email a code to the new address; the change takes effect when you "
                 "confirm it.",
@@ -85,25 +86,27 @@ class ChangeEmailScreen(FormScreen):
             # Side by side, so the whole form and its button fit 80x24.
             with Horizontal(classes="form-row"):
                 yield FormField(
-                    "New email",
-                    Input(self.initial_email, placeholder="you@example.com", id="change-email-new"),
+                    _("New email"),
+                    Input(
+                        self.initial_email, placeholder=_("you@example.com"), id="change-email-new"
+                    ),
                     check=self._new_email_problem,
                     required=True,
                     id="change-email-new-field",
                 )
                 yield FormField(
-                    "Current password",
+                    _("Current password"),
                     PasswordInput(id="change-email-password"),
-                    hint="To make sure it's you.",
+                    hint=_("To make sure it's you."),
                     required=True,
                     id="change-email-password-field",
                 )
             yield Checkbox(
-                "Also use as contact email", id="change-email-contact", classes="form-extra"
+                _("Also use as contact email"), id="change-email-contact", classes="form-extra"
             )
             yield FormStatus(id="change-email-status")
             with Horizontal(classes="form-buttons"):
-                yield Button("Send code", id="change-email-submit-button", variant="primary")
+                yield Button(_("Send code"), id="change-email-submit-button", variant="primary")
 
     def first_focus(self) -> str:
         return "#change-email-new"
@@ -169,21 +172,21 @@ class ChangeEmailScreen(FormScreen):
 class ConfirmEmailChangeScreen(FormScreen):
     """Step 2: the code (or the link) from the email sent to the new address."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Confirm new email"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Confirm new email")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Confirm",
-            tooltip="Switch the login email with the code from the email.",
+            N_("Confirm"),
+            tooltip=N_("Switch the login email with the code from the email."),
             id="confirm-email-submit",
         ),
         Binding(
             "escape",
             "back",
-            "Back",
-            tooltip="Back to your account; the email stays as it is.",
+            N_("Back"),
+            tooltip=N_("Back to your account; the email stays as it is."),
             id="confirm-email-back",
         ),
     ]
@@ -198,7 +201,7 @@ class ConfirmEmailChangeScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="confirm-email-form", classes="form"):
-            yield Static("Confirm your new email", classes="form-title")
+            yield Static(_("Confirm your new email"), classes="form-title")
             yield Static(
                 self._explanation(),
                 id="confirm-email-explanation",
@@ -206,16 +209,16 @@ class ConfirmEmailChangeScreen(FormScreen):
                 markup=False,
             )
             yield FormField(
-                "Confirmation code",
+                _("Confirmation code"),
                 TokenInput(id="confirm-email-token"),
-                hint="The code, or the whole link from the email.",
+                hint=_("The code, or the whole link from the email."),
                 check=token_problem,
                 required=True,
                 id="confirm-email-token-field",
             )
             yield FormStatus(id="confirm-email-status")
             with Horizontal(classes="form-buttons"):
-                yield Button("Confirm", id="confirm-email-submit-button", variant="primary")
+                yield Button(_("Confirm"), id="confirm-email-submit-button", variant="primary")
 
     def _explanation(self) -> str:
         text = (
@@ -249,7 +252,7 @@ class ConfirmEmailChangeScreen(FormScreen):
         if await self.request(lambda account: account.confirm_email_change(token)):
             self._confirmed = True
             self.app.notify(
-                email_changed_message(self.new_email), title="Email changed", markup=False
+                email_changed_message(self.new_email), title=_("Email changed"), markup=False
             )
             self.dismiss()
 

@@ -10,6 +10,7 @@ from textual.widgets import Button, Input, Static
 
 from accountdesk.api import AccountDeskError, BadRequestError, TokenError, UnauthorizedError
 from accountdesk.tui.context import services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.widgets.new_password import NewPasswordFields
@@ -34,21 +35,21 @@ def is_wrong_current_password(error: AccountDeskError) -> bool:
 class ChangePasswordScreen(FormScreen):
     """Current password, then `NewPasswordFields`; enter moves on, enter in the last submits."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Change password"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Change password")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Change password",
-            tooltip="Set the new password (other sessions are signed out).",
+            N_("Change password"),
+            tooltip=N_("Set the new password (other sessions are signed out)."),
             id="change-password-submit",
         ),
         Binding(
             "escape",
             "back",
-            "Back",
-            tooltip="Back to your account without changing the password.",
+            N_("Back"),
+            tooltip=N_("Back to your account without changing the password."),
             id="change-password-back",
         ),
     ]
@@ -61,24 +62,28 @@ class ChangePasswordScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="change-password-form", classes="form"):
-            yield Static("Change your password", classes="form-title")
+            yield Static(_("Change your password"), classes="form-title")
             yield Static(
-                "Every other session (other devices, other windows) is signed out; "
-                "this one stays logged in.",
+                _(
+                    "Every other session (other devices, other windows) is signed out; "
+                    "this one stays logged in."
+                ),
                 classes="form-explanation",
                 markup=False,
             )
             yield FormField(
-                "Current password",
+                _("Current password"),
                 PasswordInput(id="change-current-password"),
                 required=True,
                 id="change-current-password-field",
             )
-            yield NewPasswordFields("change", label="New password", user_inputs=self._user_inputs)
+            yield NewPasswordFields(
+                "change", label=_("New password"), user_inputs=self._user_inputs
+            )
             yield FormStatus(id="change-password-status")
             with Horizontal(classes="form-buttons"):
                 yield Button(
-                    "Change password", id="change-password-submit-button", variant="primary"
+                    _("Change password"), id="change-password-submit-button", variant="primary"
                 )
 
     def first_focus(self) -> str:
@@ -123,7 +128,7 @@ class ChangePasswordScreen(FormScreen):
         # The screen goes away, but the typed passwords must not outlive the request.
         for input_widget in self.query(PasswordInput):
             input_widget.value = ""
-        self.app.notify(PASSWORD_CHANGED, title="Password changed", markup=False)
+        self.app.notify(PASSWORD_CHANGED, title=_("Password changed"), markup=False)
         self.dismiss()
 
     def show_failure(self, error: BaseException) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Button, Footer, Input, Static
 
 from accountdesk.api import AccountDeskError, DeletionOutcome, InvalidCodeError
 from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.validation import extract_token, token_problem
 from accountdesk.tui.widgets.form_field import FormField, FormStatus, show_sending
 from accountdesk.tui.widgets.token_input import TokenInput
@@ -52,15 +53,15 @@ class DeleteAccountScreen(ModalScreen[None]):
         Binding(
             "escape",
             "cancel",
-            "Cancel",
-            tooltip="Close without deleting anything.",
+            N_("Cancel"),
+            tooltip=N_("Close without deleting anything."),
             id="delete-account-cancel",
         ),
         Binding(
             "ctrl+s",
             "submit",
-            "Delete",
-            tooltip="Ask for the deletion code, then delete the account with it.",
+            N_("Delete"),
+            tooltip=N_("Ask for the deletion code, then delete the account with it."),
             id="delete-account-submit",
         ),
     ]
@@ -84,15 +85,15 @@ class DeleteAccountScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="delete-dialog") as dialog:
             dialog.border_title = "Delete account"
-            yield Static("Delete your account for good?", id="delete-question")
+            yield Static(_("Delete your account for good?"), id="delete-question")
             yield Static(consequences(self.login_email), id="delete-explanation", markup=False)
             yield FormField(
-                "Type your email address to confirm",
+                _("Type your email address to confirm"),
                 Input(placeholder=self.login_email or "you@example.com", id="delete-email"),
                 id="delete-email-field",
             )
             yield FormField(
-                "Deletion code",
+                _("Deletion code"),
                 TokenInput(id="delete-code"),
                 check=token_problem,
                 required=True,
@@ -101,8 +102,10 @@ class DeleteAccountScreen(ModalScreen[None]):
             )
             yield FormStatus(id="delete-status")
             with Horizontal(id="delete-buttons"):
-                yield Button("Delete account", id="delete-submit", variant="error", disabled=True)
-                yield Button("Cancel", id="delete-cancel")
+                yield Button(
+                    _("Delete account"), id="delete-submit", variant="error", disabled=True
+                )
+                yield Button(_("Cancel"), id="delete-cancel")
         yield Footer()
 
     def on_mount(self) -> None:

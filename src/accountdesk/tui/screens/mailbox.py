@@ -28,6 +28,7 @@ from accountdesk.api.sandbox_extras import (
 )
 from accountdesk.session import SessionExpiredError
 from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.navigation import open_flow
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
@@ -59,41 +60,51 @@ CONTINUE_LABELS = {
 class MailboxScreen(AccountDeskScreen):
     """Newest first on the left, the selected message on the right, "continue" below it."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Sandbox mailbox"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Sandbox mailbox")
     BINDINGS = [
         Binding(
-            "escape", "app.pop_screen", "Back", tooltip="Close the mailbox.", id="mailbox-back"
+            "escape",
+            "app.pop_screen",
+            N_("Back"),
+            tooltip=N_("Close the mailbox."),
+            id="mailbox-back",
         ),
-        Binding("r", "refresh_mailbox", "Refresh", tooltip="Fetch new mail.", id="mailbox-refresh"),
+        Binding(
+            "r",
+            "refresh_mailbox",
+            N_("Refresh"),
+            tooltip=N_("Fetch new mail."),
+            id="mailbox-refresh",
+        ),
         Binding(
             "c",
             "continue_flow",
-            "Continue",
-            tooltip="Continue the flow this email belongs to, with its token filled in.",
+            N_("Continue"),
+            tooltip=N_("Continue the flow this email belongs to, with its token filled in."),
             id="mailbox-continue",
         ),
         Binding(
             "t",
             "toggle_token",
-            "Show token",
-            tooltip="Show or hide the token in the message body.",
+            N_("Show token"),
+            tooltip=N_("Show or hide the token in the message body."),
             id="mailbox-show-token",
         ),
         # Listed in the command palette; the footer has no room for every key.
         Binding(
             "y",
             "copy_token",
-            "Copy token",
-            tooltip="Copy the message's token to the clipboard.",
+            N_("Copy token"),
+            tooltip=N_("Copy the message's token to the clipboard."),
             id="mailbox-copy-token",
             show=False,
         ),
         Binding(
             "x",
             "empty_mailbox",
-            "Empty mailbox",
-            tooltip="Delete every message in the sandbox mailbox.",
+            N_("Empty mailbox"),
+            tooltip=N_("Delete every message in the sandbox mailbox."),
             id="mailbox-empty",
             show=False,
         ),
@@ -131,7 +142,7 @@ class MailboxScreen(AccountDeskScreen):
                     )
                     token_box.border_title = "Code"
                     yield token_box
-                yield Button("Continue", id="mailbox-continue", variant="primary", disabled=True)
+                yield Button(_("Continue"), id="mailbox-continue", variant="primary", disabled=True)
 
     def on_mount(self) -> None:
         self.table.add_column("Received", key="received")
@@ -219,7 +230,10 @@ class MailboxScreen(AccountDeskScreen):
         if message is None:
             self.headers.update(Text("No message selected.", style="dim"))
             self.body.update(
-                "Emails the sandbox sends (activation, password reset, email change) arrive here."
+                _(
+                    "Emails the sandbox sends (activation, password reset, email change) "
+                    "arrive here."
+                )
             )
             self.continue_button.display = False
         else:
@@ -276,7 +290,9 @@ class MailboxScreen(AccountDeskScreen):
 
     def action_empty_mailbox(self) -> None:
         self.app.push_screen(
-            ConfirmScreen("Delete every message in the sandbox mailbox?", confirm_label="Empty"),
+            ConfirmScreen(
+                _("Delete every message in the sandbox mailbox?"), confirm_label=_("Empty")
+            ),
             self._empty_if_confirmed,
         )
 
@@ -321,16 +337,16 @@ class MailboxScreen(AccountDeskScreen):
                 # the server call a good code "not valid".
                 self.notify(
                     f"This confirms deleting {message.to}. Log in as {message.to} to use it.",
-                    title="Delete account",
+                    title=_("Delete account"),
                     severity="warning",
                     markup=False,
                 )
                 return
             self.app.push_screen(
                 ConfirmScreen(
-                    "Delete this account for good?",
+                    _("Delete this account for good?"),
                     detail=f"{message.to} and all its data will be deleted. This cannot be undone.",
-                    confirm_label="Delete account",
+                    confirm_label=_("Delete account"),
                     destructive=True,
                 ),
                 lambda confirmed: self._delete_if_confirmed(confirmed, token),
@@ -349,8 +365,8 @@ class MailboxScreen(AccountDeskScreen):
                     f"You are logged in as {current}. Activating {email} logs you out of "
                     f"{current} and logs {email} in."
                 ),
-                confirm_label="Continue",
-                cancel_label="Stay logged in",
+                confirm_label=_("Continue"),
+                cancel_label=_("Stay logged in"),
             ),
             lambda confirmed: self._activate_if_confirmed(confirmed, email, token),
         )
@@ -374,11 +390,11 @@ class MailboxScreen(AccountDeskScreen):
         try:
             await account_of(self).confirm_email_change(token)
         except AccountDeskError as error:
-            self.notify(describe(error), title="Email change", severity="error", markup=False)
+            self.notify(describe(error), title=_("Email change"), severity="error", markup=False)
             return
         finally:
             self.continue_button.disabled = False
-        self.notify(f"Your login email is now {new_email}.", title="Email changed", markup=False)
+        self.notify(f"Your login email is now {new_email}.", title=_("Email changed"), markup=False)
 
     @work(
         exclusive=True,
@@ -392,7 +408,7 @@ class MailboxScreen(AccountDeskScreen):
         except SessionExpiredError:
             return
         except AccountDeskError as error:
-            self.notify(describe(error), title="Delete account", severity="error", markup=False)
+            self.notify(describe(error), title=_("Delete account"), severity="error", markup=False)
 
 
 def continue_label(message: OutboxMessage) -> str | None:

@@ -25,6 +25,7 @@ from accountdesk.session.social import (
     open_in_browser,
 )
 from accountdesk.tui.context import account_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, normalized_email
 from accountdesk.tui.widgets.form_field import FormField, FormStatus, show_sending
@@ -42,24 +43,30 @@ SANDBOX_WAITING = f"Waiting for the identity provider's answer ({_WAIT})."
 class SocialLoginScreen(FormScreen):
     """The social step of the login; dismissed with True once the customer is logged in."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Log in with Auth0"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Log in with Auth0")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Sign in",
-            tooltip="Sign in at the identity provider (again).",
+            N_("Sign in"),
+            tooltip=N_("Sign in at the identity provider (again)."),
             id="social-submit",
         ),
         Binding(
             "ctrl+y",
             "copy_link",
-            "Copy link",
-            tooltip="Copy the sign-in page's address, to open it in a browser yourself.",
+            N_("Copy link"),
+            tooltip=N_("Copy the sign-in page's address, to open it in a browser yourself."),
             id="social-copy-link",
         ),
-        Binding("escape", "back", "Cancel", tooltip="Back to the login form.", id="social-cancel"),
+        Binding(
+            "escape",
+            "back",
+            N_("Cancel"),
+            tooltip=N_("Back to the login form."),
+            id="social-cancel",
+        ),
     ]
     SUBMIT_BUTTON = "social-submit-button"
     STATUS = "social-status"
@@ -78,32 +85,34 @@ class SocialLoginScreen(FormScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="social-form", classes="form"):
             if self.provider.sandbox:
-                yield Static("Log in at the sandbox's identity provider", classes="form-title")
+                yield Static(_("Log in at the sandbox's identity provider"), classes="form-title")
                 yield Static(
-                    "The sandbox stands in for Auth0: sign in there with any email address. "
-                    "An address it has not seen gets a new account without a password.",
+                    _(
+                        "The sandbox stands in for Auth0: sign in there with any email address. "
+                        "An address it has not seen gets a new account without a password."
+                    ),
                     classes="form-explanation",
                     markup=False,
                 )
                 yield FormField(
-                    "Email at the identity provider",
-                    Input(self.initial_email, placeholder="you@example.com", id="social-email"),
+                    _("Email at the identity provider"),
+                    Input(self.initial_email, placeholder=_("you@example.com"), id="social-email"),
                     check=email_problem,
                     required=True,
                     id="social-email-field",
                 )
             else:
-                yield Static("Log in with Auth0", classes="form-title")
-            yield Static("Starting the sign-in…", id="social-progress", markup=False)
+                yield Static(_("Log in with Auth0"), classes="form-title")
+            yield Static(_("Starting the sign-in…"), id="social-progress", markup=False)
             yield FormStatus(id="social-status")
             with Horizontal(classes="form-buttons"):
                 yield Button(
-                    "Sign in" if self.provider.sandbox else "Open the page again",
+                    _("Sign in") if self.provider.sandbox else _("Open the page again"),
                     id="social-submit-button",
                     variant="primary",
                 )
-                yield Button("Copy link", id="social-copy")
-            yield Label("Sign-in page:", classes="social-url-label")
+                yield Button(_("Copy link"), id="social-copy")
+            yield Label(_("Sign-in page:"), classes="social-url-label")
             yield Static("", id="social-url", markup=False)
 
     def first_focus(self) -> str:
@@ -216,4 +225,4 @@ class SocialLoginScreen(FormScreen):
             return
         # OSC 52: terminals that allow it put the text on the system clipboard.
         self.app.copy_to_clipboard(self._url)
-        self.form_status.show_success("Copied the address (if your terminal allows copying).")
+        self.form_status.show_success(_("Copied the address (if your terminal allows copying)."))

@@ -30,6 +30,7 @@ from accountdesk.tui.address_rules import (
     rules_for,
     state_value,
 )
+from accountdesk.tui.i18n import _
 from accountdesk.tui.widgets.country_select import CountrySelect, match_countries
 from accountdesk.tui.widgets.form_field import Check, FormField
 
@@ -100,7 +101,7 @@ class StateChoice(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Select[str](
-            (), prompt="(choose)", id=f"{self._prefix}-state-choice", classes="-hidden"
+            (), prompt=_("(choose)"), id=f"{self._prefix}-state-choice", classes="-hidden"
         )
         yield Input(id=f"{self._prefix}-state")
 

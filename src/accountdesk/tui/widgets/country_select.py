@@ -15,6 +15,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from accountdesk.tui.i18n import N_
+
 
 @dataclass(frozen=True, slots=True)
 class Country:
@@ -80,9 +82,9 @@ class CountrySelect(Vertical):
     """
 
     BINDINGS = [
-        Binding("down", "move(1)", "Next country", show=False, id="country-next"),
-        Binding("up", "move(-1)", "Previous country", show=False, id="country-previous"),
-        Binding("escape", "close", "Close the country list", show=False, id="country-close"),
+        Binding("down", "move(1)", N_("Next country"), show=False, id="country-next"),
+        Binding("up", "move(-1)", N_("Previous country"), show=False, id="country-previous"),
+        Binding("escape", "close", N_("Close the country list"), show=False, id="country-close"),
     ]
 
     class Changed(Message):

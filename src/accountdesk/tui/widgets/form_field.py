@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from accountdesk.api import ApiError
 from accountdesk.tui.context import services_of
+from accountdesk.tui.i18n import _
 from accountdesk.tui.validation import control_characters_problem, required_problem
 from accountdesk.tui.wording import store_notice_text
 
@@ -281,7 +282,7 @@ class RememberMe(Vertical):
         super().__init__(id=id, classes=classes)
 
     def compose(self) -> ComposeResult:
-        yield Checkbox("Remember me on this computer", classes="remember-checkbox")
+        yield Checkbox(_("Remember me on this computer"), classes="remember-checkbox")
         yield Static("", markup=False, classes="remember-notice")
 
     @property

@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
 from accountdesk.api import Customer, CustomerDetails
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.validation import email_problem, phone_problem
 from accountdesk.tui.widgets.form_field import Check, FormField
 
@@ -41,20 +42,20 @@ class PersonalField:
 
 
 FIELDS = (
-    PersonalField("title", "title", "Title", "title", choice=True),
-    PersonalField("firstName", "first_name", "First name", "first-name"),
-    PersonalField("middleName", "middle_name", "Middle name", "middle-name"),
-    PersonalField("lastName", "last_name", "Last name", "last-name"),
-    PersonalField("contactEmail", "contact_email", "Contact email", "contact-email"),
-    PersonalField("contactPhone", "contact_phone", "Phone", "phone"),
-    PersonalField("company", "company", "Company", "company"),
+    PersonalField(N_("title"), "title", "Title", "title", choice=True),
+    PersonalField(N_("firstName"), "first_name", "First name", "first-name"),
+    PersonalField(N_("middleName"), "middle_name", "Middle name", "middle-name"),
+    PersonalField(N_("lastName"), "last_name", "Last name", "last-name"),
+    PersonalField(N_("contactEmail"), "contact_email", "Contact email", "contact-email"),
+    PersonalField(N_("contactPhone"), "contact_phone", "Phone", "phone"),
+    PersonalField(N_("company"), "company", "Company", "company"),
     PersonalField(
-        "preferredLanguage", "preferred_language", "Preferred language", "language", choice=True
+        N_("preferredLanguage"), "preferred_language", "Preferred language", "language", choice=True
     ),
     PersonalField(
-        "preferredCurrency", "preferred_currency", "Preferred currency", "currency", choice=True
+        N_("preferredCurrency"), "preferred_currency", "Preferred currency", "currency", choice=True
     ),
-    PersonalField("preferredSite", "preferred_site", "Preferred site", "site"),
+    PersonalField(N_("preferredSite"), "preferred_site", "Preferred site", "site"),
 )
 _BY_KEY = {field.key: field for field in FIELDS}
 _BY_ATTRIBUTE = {field.attribute: field for field in FIELDS}
@@ -239,7 +240,7 @@ class PersonalFields(Vertical):
 
     def _select(self, field: PersonalField) -> Vertical:
         select: Select[str] = Select(
-            _options_of(field), prompt="(none)", id=self.control_id(field.key)
+            _options_of(field), prompt=_("(none)"), id=self.control_id(field.key)
         )
         return Vertical(
             Label(field.label, classes="form-field--label"), select, classes="select-field"
