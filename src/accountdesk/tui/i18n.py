@@ -98,14 +98,19 @@ def babel_locale() -> str:
 
 
 @cache
-def _country_catalogue(tag: str) -> gettext.NullTranslations:
+def _pycountry_catalogue(domain: str, tag: str) -> gettext.NullTranslations:
     import pycountry
 
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[tag], fallback=True)
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[tag], fallback=True)
+
+
+def pycountry_name(domain: str, english_name: str) -> str:
+    """A name from one of pycountry's standards ("iso3166-1" countries, "iso4217" currencies,
+    "iso639-3" languages), as pycountry spells it in English, in the UI's language."""
+    if _language == SOURCE_LANGUAGE:
+        return english_name
+    return _pycountry_catalogue(domain, _language).gettext(english_name)
 
 
 def country_name(english_name: str) -> str:
-    """A country's name (as pycountry spells it in English) in the UI's language."""
-    if _language == SOURCE_LANGUAGE:
-        return english_name
-    return _country_catalogue(_language).gettext(english_name)
+    return pycountry_name("iso3166-1", english_name)

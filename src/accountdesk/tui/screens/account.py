@@ -25,7 +25,7 @@ def full_name(customer: Customer) -> str:
     # Emporix stores titles as codes ("MRS", "DR"); show them the way a letter would.
     title = customer.title.capitalize() if customer.title and customer.title.isupper() else None
     parts = (title or customer.title, customer.first_name, customer.middle_name, customer.last_name)
-    return " ".join(part for part in parts if part) or "(no name on file)"
+    return " ".join(part for part in parts if part) or _("(no name on file)")
 
 
 def default_address_of(customer: Customer) -> Address | None:
@@ -122,11 +122,11 @@ class AccountScreen(AccountDeskScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="account-body"), Vertical(id="account-card") as card:
-            card.border_title = "Your account"
+            card.border_title = _("Your account")
             yield Static(_("Profile"), classes="account-section")
             for widget_id, label in _PROFILE_ROWS:
                 with Horizontal(classes="account-row"):
-                    yield Label(label, classes="field-label")
+                    yield Label(_(label), classes="field-label")
                     yield Static("…", id=widget_id, classes="field-value", markup=False)
             with Vertical(id="account-b2b") as b2b:
                 b2b.display = False  # shown for B2B customers once the profile is loaded
@@ -142,7 +142,7 @@ class AccountScreen(AccountDeskScreen):
             )
             yield Static("…", id="account-address", classes="account-address")
             yield Static("", id="account-other-addresses", classes="account-address")
-            yield Static(_ACTIONS, id="account-actions", markup=False)
+            yield Static(_(_ACTIONS), id="account-actions", markup=False)
             yield Static("", id="account-error", markup=False)
 
     def on_mount(self) -> None:
@@ -225,7 +225,7 @@ class AccountScreen(AccountDeskScreen):
         login = services_of(self).customer_email or next(
             (login.id for login in self._customer.accounts if login.id), None
         )
-        self.query_one("#account-email", Static).update(login or "(no login email)")
+        self.query_one("#account-email", Static).update(login or _("(no login email)"))
 
     def _show_b2b(self, customer: Customer) -> None:
         b2b = customer.b2b
@@ -236,23 +236,25 @@ class AccountScreen(AccountDeskScreen):
         entities = [entity.name or entity.id or "?" for entity in b2b.legal_entities]
         self.query_one("#account-registration", Static).update(b2b.company_registration_id or "—")
         self.query_one("#account-legal-entities", Static).update(
-            ", ".join(entities) or "none assigned"
+            ", ".join(entities) or _("none assigned")
         )
 
     def _show_addresses(self, customer: Customer) -> None:
         default = default_address_of(customer)
         addresses = all_addresses_of(customer)
         self.query_one("#account-addresses-title", Static).update(
-            "Addresses: " + plural(len(addresses), "{n} address", "{n} addresses")
+            _("Addresses: {count}").format(
+                count=plural(len(addresses), "{n} address", "{n} addresses")
+            )
         )
         others = [address for address in addresses if not is_default(address, default)]
         first: Text | str
         if default is not None:
             first = address_entry(default, default=True)
         elif addresses:
-            first = "No default address yet."
+            first = _("No default address yet.")
         else:
-            first = "No addresses yet. Press a to add one."
+            first = _("No addresses yet. Press a to add one.")
         self.query_one("#account-address", Static).update(first)
         other_list = self.query_one("#account-other-addresses", Static)
         other_list.update(
@@ -262,18 +264,18 @@ class AccountScreen(AccountDeskScreen):
 
 
 _PROFILE_ROWS = (
-    ("account-name", "Name"),
-    ("account-email", "Login email"),
-    ("account-contact-email", "Contact email"),
-    ("account-phone", "Phone"),
-    ("account-company", "Company"),
-    ("account-number", "Customer number"),
-    ("account-language", "Language"),
-    ("account-currency", "Currency"),
-    ("account-site", "Site"),
+    ("account-name", N_("Name")),
+    ("account-email", N_("Login email")),
+    ("account-contact-email", N_("Contact email")),
+    ("account-phone", N_("Phone")),
+    ("account-company", N_("Company")),
+    ("account-number", N_("Customer number")),
+    ("account-language", N_("Language")),
+    ("account-currency", N_("Currency")),
+    ("account-site", N_("Site")),
 )
 
-_ACTIONS = (
+_ACTIONS = N_(
     "e edits the profile, a opens the address book, p changes the password, m the login "
     "email, d deletes the account (keys also in the footer)."
 )
@@ -302,13 +304,13 @@ def is_default(address: Address, default: Address | None) -> bool:
 def address_entry(address: Address, *, default: bool) -> Text:
     """A line of marks (DEFAULT, then the tags) over the address on one line."""
     text = Text()
-    marks = [("DEFAULT", "bold reverse")] if default else []
+    marks = [(_("DEFAULT"), "bold reverse")] if default else []
     marks.extend((tag, "bold") for tag in address.tags)
     for label, style in marks:
         text.append(f" {label} ", style=style)
         text.append(" ")
     if not marks:
-        text.append("no tags", style="dim")
+        text.append(_("no tags"), style="dim")
     text.append("\n")
     text.append(", ".join(line for line in format_address(address).splitlines() if line))
     return text
