@@ -29,51 +29,55 @@ from accountdesk.api import (
     VersionConflictError,
 )
 from accountdesk.session import StoreNotice
+from accountdesk.tui import i18n
+from accountdesk.tui.i18n import N_, _, ngettext
 
-RECONNECT_ADVICE = "Press F5 to reconnect."
-SANDBOX_STOPPED = "The sandbox stopped."
-NOT_CONNECTED = "Not connected."
-SANDBOX_RESTARTED_LOG_IN = "The sandbox restarted and your session ended. Log in again."
-UNEXPECTED_FAILURE_TITLE = "Something went wrong"
-MAILBOX_UNREADABLE = "The sandbox mailbox could not be read."
-MAILBOX_NOT_EMPTIED = "The sandbox mailbox could not be emptied."
+RECONNECT_ADVICE = N_("Press F5 to reconnect.")
+SANDBOX_STOPPED = N_("The sandbox stopped.")
+NOT_CONNECTED = N_("Not connected.")
+SANDBOX_RESTARTED_LOG_IN = N_("The sandbox restarted and your session ended. Log in again.")
+UNEXPECTED_FAILURE_TITLE = N_("Something went wrong")
+MAILBOX_UNREADABLE = N_("The sandbox mailbox could not be read.")
+MAILBOX_NOT_EMPTIED = N_("The sandbox mailbox could not be emptied.")
 
 # By code: the session layer's own conditions.
 _BY_CODE = {
-    "session_expired": "Your session expired. Log in again to continue.",
-    "not_logged_in": "You are not logged in. Log in to continue.",
-    "backend_connecting": "Still connecting to the server; try again in a moment.",
-    "backend_failed": f"Not connected to the server. {RECONNECT_ADVICE}",
+    "session_expired": N_("Your session expired. Log in again to continue."),
+    "not_logged_in": N_("You are not logged in. Log in to continue."),
+    "backend_connecting": N_("Still connecting to the server; try again in a moment."),
+    "backend_failed": N_("Not connected to the server. Press F5 to reconnect."),
 }
 
 # Social login (session/social.py): what went wrong between the app, the browser and the IdP.
 _SOCIAL = {
-    "social_not_configured": (
+    "social_not_configured": N_(
         'Log in with Auth0 is not set up for the environment "{environment}". Add its '
         "storefront's Auth0 settings to config.toml: auth0_domain and client_id under "
         "[environments.{environment}.social_login]."
     ),
-    "social_timeout": "The sign-in did not finish within {duration}. Start it again.",
-    "social_state_mismatch": (
+    "social_timeout": N_("The sign-in did not finish within {duration}. Start it again."),
+    "social_state_mismatch": N_(
         "The browser came back with an answer that does not belong to this sign-in, so it "
         "was refused. Start the sign-in again."
     ),
-    "social_refused": "The sign-in was cancelled at the identity provider ({reason}).",
-    "social_bad_redirect": "The identity provider came back without a sign-in code.",
-    "social_listener_failed": (
+    "social_refused": N_("The sign-in was cancelled at the identity provider ({reason})."),
+    "social_bad_redirect": N_("The identity provider came back without a sign-in code."),
+    "social_listener_failed": N_(
         "Can't wait for the browser: port {port} on this computer is taken. Close what uses "
         "it, or set another redirect_port under social_login in config.toml."
     ),
 }
 
 _STORE_NOTICES = {
-    StoreNotice.KIOSK: 'Kiosk mode: "Remember me" is off and nothing is saved.',
-    StoreNotice.MEMORY_CONFIGURED: '"Remember me" is off because token_store is set to "memory".',
-    StoreNotice.KEYRING_UNRESPONSIVE: (
+    StoreNotice.KIOSK: N_('Kiosk mode: "Remember me" is off and nothing is saved.'),
+    StoreNotice.MEMORY_CONFIGURED: N_(
+        '"Remember me" is off because token_store is set to "memory".'
+    ),
+    StoreNotice.KEYRING_UNRESPONSIVE: N_(
         '"Remember me" is off: the OS keyring did not answer (it may be locked). Unlock it and '
         'reconnect, or set token_store = "file" in config.toml.'
     ),
-    StoreNotice.NO_KEYRING: (
+    StoreNotice.NO_KEYRING: N_(
         '"Remember me" is unavailable because no OS keyring was found. To remember sessions in '
         'a private file instead, set token_store = "file" in config.toml or '
         "ACCOUNTDESK_TOKEN_STORE=file."
@@ -82,12 +86,16 @@ _STORE_NOTICES = {
 
 
 def plural(count: int, one: str, other: str) -> str:
-    """``one`` or ``other`` by ``count``, with ``{n}`` replaced by the count.
+    """``one`` or ``other`` by ``count`` (by the UI language's plural rules), with ``{n}``
+    replaced by the count, written the language's way."""
+    return ngettext(one, other, count).replace("{n}", number(count))
 
-    The one place a sentence depends on a number (``ngettext`` takes its place when the UI is
-    translated).
-    """
-    return (one if count == 1 else other).replace("{n}", str(count))
+
+def number(value: int) -> str:
+    """A number as the UI's language writes it (1,234 or 1.234)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=i18n.babel_locale())
 
 
 def sentences(*parts: str) -> str:
@@ -110,9 +118,10 @@ def sentences(*parts: str) -> str:
 
 def with_reconnect_advice(message: str) -> str:
     """``message`` followed by the one advice that helps a lost connection, never twice."""
-    if RECONNECT_ADVICE in message:
+    advice = _(RECONNECT_ADVICE)
+    if advice in message:
         return sentences(message)
-    return sentences(message, RECONNECT_ADVICE)
+    return sentences(message, advice)
 
 
 def seconds_text(seconds: int) -> str:
@@ -128,17 +137,23 @@ def duration_text(seconds: int) -> str:
 
 def wait_to_retry(seconds: int) -> str:
     """The server refused more attempts for ``seconds`` (a lockout, counted down on screen)."""
-    return f"Too many attempts. Wait {seconds_text(seconds)}, then try again."
+    return _("Too many attempts. Wait {duration}, then try again.").format(
+        duration=seconds_text(seconds)
+    )
 
 
 def ready_to_retry() -> str:
     """A lockout is over."""
-    return "You can try again now."
+    return _("You can try again now.")
 
 
 def local_time(moment: datetime) -> str:
-    """A moment in the user's local time, short (day, month, time)."""
-    return moment.astimezone().strftime("%d %b %H:%M:%S")
+    """A moment in the user's local time, short (day, month, time), the UI language's way."""
+    from babel.dates import format_datetime
+
+    # TRANSLATORS: a CLDR date pattern (day, short month, time), not a sentence.
+    pattern = _("dd MMM HH:mm:ss")
+    return format_datetime(moment.astimezone(), pattern, locale=i18n.babel_locale())
 
 
 def host_of(base_url: str | None) -> str:
@@ -148,42 +163,45 @@ def host_of(base_url: str | None) -> str:
 def describe(error: BaseException, base_url: str | None = None) -> str:
     """The sentence a screen shows for a failed request that no single field explains."""
     if not isinstance(error, AccountDeskError):
-        return f"Something went wrong: {type(error).__name__}."
+        return _("Something went wrong: {error}.").format(error=type(error).__name__)
     if error.code in _BY_CODE:
-        return _BY_CODE[error.code]
+        return _(_BY_CODE[error.code])
     if error.code in _SOCIAL:
         params = dict(error.params)
         if "seconds" in params:
             params["duration"] = duration_text(int(params["seconds"]))
-        return _SOCIAL[error.code].format_map(_Blank(params))
+        return _(_SOCIAL[error.code]).format_map(_Blank(params))
     if isinstance(error, TransportError):
         host = host_of(base_url) or error.params.get("server", "")
-        where = f"the server at {host}" if host else "the server"
-        return f"Can't reach {where}. Check your connection and try again."
+        if host:
+            return _(
+                "Can't reach the server at {host}. Check your connection and try again."
+            ).format(host=host)
+        return _("Can't reach the server. Check your connection and try again.")
     if isinstance(error, RateLimitedError):
         wait = error.params.get("retry_after")
         if wait is None:
-            return "Too many attempts. Wait a few minutes, then try again."
+            return _("Too many attempts. Wait a few minutes, then try again.")
         return wait_to_retry(int(wait))
     if isinstance(error, NotActivatedError):
-        return (
+        return _(
             "This account isn't activated yet. Open the link in the activation email, "
             "or send a new one."
         )
     if isinstance(error, UnauthorizedError) and not isinstance(error, TokenError):
-        return "Email or password is incorrect."
+        return _("Email or password is incorrect.")
     if isinstance(error, InvalidCodeError):
-        return "This code is not valid: it may have expired or been used already."
+        return _("This code is not valid: it may have expired or been used already.")
     if isinstance(error, EmailTakenError):
-        return "An account with this email already exists."
+        return _("An account with this email already exists.")
     if isinstance(error, VersionConflictError):
-        return "This was changed elsewhere in the meantime. Reload it and try again."
+        return _("This was changed elsewhere in the meantime. Reload it and try again.")
     if isinstance(error, NotFoundError):
-        return "That no longer exists on the server; it may have been deleted elsewhere."
+        return _("That no longer exists on the server; it may have been deleted elsewhere.")
     if isinstance(error, ServerError | MalformedResponseError):
-        return "The server had a problem. Try again in a moment."
+        return _("The server had a problem. Try again in a moment.")
     if isinstance(error, ForbiddenError):
-        return "The server does not allow this for your account."
+        return _("The server does not allow this for your account.")
     if isinstance(error, BadRequestError | ApiError):
         # The server's own sentence: it names the rule that was broken.
         return _server_sentence(error.message)
@@ -201,14 +219,14 @@ def _server_sentence(message: str) -> str:
     message = message.strip()
     if message and message[-1] not in ".!?":
         message += "."
-    return message or "The server refused the request."
+    return message or _("The server refused the request.")
 
 
 def store_notice_text(notice: StoreNotice | None) -> str:
     """Why "remember me" is off, and how to turn it on."""
     if notice is None:
-        return (
+        return _(
             'Remember me is off: sessions are kept in memory only. Set token_store = "file" '
             'or "keyring" in config.toml to keep them.'
         )
-    return _STORE_NOTICES[notice]
+    return _(_STORE_NOTICES[notice])

@@ -204,8 +204,10 @@ class LoginScreen(FormScreen):
         if self.focused is resend:
             self.query_one("#login-email", Input).focus()  # not a hidden button
         self.form_status.show_success(
-            f"We've sent a new activation email to {email}. "
-            "Open its link or paste its code under Activate account."
+            _(
+                "We've sent a new activation email to {email}. "
+                "Open its link or paste its code under Activate account."
+            ).format(email=email)
         )
 
     # -- other flows ---------------------------------------------------------------------------

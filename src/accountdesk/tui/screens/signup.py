@@ -26,7 +26,7 @@ from accountdesk.tui.widgets.personal_fields import (
     personal_field_paths,
 )
 
-_DUPLICATE_EMAIL = (
+_DUPLICATE_EMAIL = N_(
     "An account with this email already exists. Log in instead, or use "
     "'Forgot password?' on the login screen if you don't remember the password."
 )
@@ -94,7 +94,7 @@ class SignUpScreen(FormScreen):
                 parts=_ADDRESS_PARTS,
                 optional=True,
                 contact_required=False,
-                contact_placeholder="defaults to your name",
+                contact_placeholder=_("defaults to your name"),
             )
             yield FormStatus(id="signup-status")
             with Horizontal(classes="form-buttons"):
@@ -171,7 +171,7 @@ class SignUpScreen(FormScreen):
 
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, EmailTakenError):
-            self._field("signup-email-field").set_error(_DUPLICATE_EMAIL)
+            self._field("signup-email-field").set_error(_(_DUPLICATE_EMAIL))
             self.form_status.show_error(_("This email is already registered."))
             self._field("signup-email-field").focus_control()
             return True

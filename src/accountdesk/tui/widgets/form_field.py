@@ -303,10 +303,10 @@ class RememberMe(Vertical):
         checkbox.disabled = not services.store_remembers
         if services.backend_state == "connecting" and not services.store_remembers:
             # Not decided yet: no verdict before the store is chosen.
-            checkbox.tooltip = "Available once connected, if sessions can be kept."
+            checkbox.tooltip = _("Available once connected, if sessions can be kept.")
             notice.display = False
         elif services.store_remembers:
-            checkbox.tooltip = "Keep the session so the next start needs no password."
+            checkbox.tooltip = _("Keep the session so the next start needs no password.")
             notice.update("")
             notice.display = False
         else:
