@@ -83,13 +83,15 @@ class ActivationScreen(FormScreen):
                 yield Button(_("Resend activation email"), id="activation-resend")
 
     def _explanation(self) -> str:
-        where = f"to {self.email}" if self.email else "to your sign-up address"
-        return (
-            f"We've sent an email {where} with an activation code (or a link that carries "
+        where = (
+            _("to {email}").format(email=self.email) if self.email else _("to your sign-up address")
+        )
+        return _(
+            "We've sent an email {where} with an activation code (or a link that carries "
             "it): it proves the address is yours. Paste the code or the whole link here to "
             "activate the account; you will then be logged in. Until then, logging in is not "
             "possible."
-        )
+        ).format(where=where)
 
     def first_focus(self) -> str:
         return "#activation-token"
@@ -146,5 +148,7 @@ class ActivationScreen(FormScreen):
         # The code's old complaint ("required", "not valid") is stale once a new code is coming.
         self.query_one("#activation-token-field", FormField).clear_error()
         self.form_status.show_success(
-            f"If {email} has an account waiting for activation, a new email is on its way."
+            _(
+                "If {email} has an account waiting for activation, a new email is on its way."
+            ).format(email=email)
         )

@@ -138,7 +138,7 @@ class AddressBookScreen(AccountDeskScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="addresses"):
             table: DataTable[Text] = DataTable(id="addresses-table", cursor_type="row")
-            table.border_title = "Your addresses"
+            table.border_title = _("Your addresses")
             yield table
             yield Static("", id="addresses-detail", markup=False)
             yield FormStatus(id="addresses-status")

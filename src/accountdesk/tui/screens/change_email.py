@@ -32,7 +32,7 @@ INVALID_CODE = (
 
 
 def email_changed_message(new_email: str) -> str:
-    return f"Your login email is now {new_email}."
+    return _("Your login email is now {email}.").format(email=new_email)
 
 
 def _same_address(first: str | None, second: str | None) -> bool:
@@ -74,12 +74,15 @@ class ChangeEmailScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         current = services_of(self).customer_email
-        where = f"You log in with {current}. " if current else ""
+        where = _("You log in with {email}. ").format(email=current) if current else ""
         with VerticalScroll(id="change-email-form", classes="form"):
             yield Static(_("Change your login email"), classes="form-title")
             yield Static(
-                f"{where}We'll email a code to the new address; the change takes effect when you "
-                "confirm it.",
+                where
+                + _(
+                    "We'll email a code to the new address; the change takes effect when you "
+                    "confirm it."
+                ),
                 classes="form-explanation",
                 markup=False,
             )
@@ -221,12 +224,12 @@ class ConfirmEmailChangeScreen(FormScreen):
                 yield Button(_("Confirm"), id="confirm-email-submit-button", variant="primary")
 
     def _explanation(self) -> str:
-        text = (
-            f"We've sent a code to {self.new_email}. Paste the code or the whole link from "
+        text = _(
+            "We've sent a code to {email}. Paste the code or the whole link from "
             "that email; you log in with the new address from then on."
-        )
+        ).format(email=self.new_email)
         if services_of(self).is_sandbox:
-            text += " In the sandbox, F3 opens the mailbox, where Continue confirms it too."
+            text += " " + _("In the sandbox, F3 opens the mailbox, where Continue confirms it too.")
         return text
 
     def first_focus(self) -> str:

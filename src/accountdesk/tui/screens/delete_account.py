@@ -84,7 +84,7 @@ class DeleteAccountScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="delete-dialog") as dialog:
-            dialog.border_title = "Delete account"
+            dialog.border_title = _("Delete account")
             yield Static(_("Delete your account for good?"), id="delete-question")
             yield Static(consequences(self.login_email), id="delete-explanation", markup=False)
             yield FormField(
@@ -182,7 +182,7 @@ class DeleteAccountScreen(ModalScreen[None]):
         self.query_one("#delete-email-field").add_class("-hidden")
         self.query_one("#delete-code-field").remove_class("-hidden")
         show_sending(self.submit_button, False)
-        self.submit_button.label = "Delete for good"
+        self.submit_button.label = _("Delete for good")
         self.query_one("#delete-code", TokenInput).focus()
 
     @work(

@@ -44,16 +44,16 @@ from accountdesk.tui.wording import (
 
 POLL_SECONDS = 3.0
 
-COPY_ATTEMPTED = (
+COPY_ATTEMPTED = N_(
     "Sent the code to the terminal's clipboard (OSC 52); if your terminal ignores that, "
     "select it below."
 )
 
 CONTINUE_LABELS = {
-    OPT_IN: "Activate account",
-    PASSWORD_RESET: "Reset password",
-    EMAIL_CHANGE_REQUEST: "Confirm new email",
-    DELETION_REQUEST: "Delete account",
+    OPT_IN: N_("Activate account"),
+    PASSWORD_RESET: N_("Reset password"),
+    EMAIL_CHANGE_REQUEST: N_("Confirm new email"),
+    DELETION_REQUEST: N_("Delete account"),
 }
 
 
@@ -127,27 +127,27 @@ class MailboxScreen(AccountDeskScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="mailbox"):
             table: DataTable[str] = DataTable(id="mailbox-list", cursor_type="row")
-            table.border_title = "Inbox (newest first)"
+            table.border_title = _("Inbox (newest first)")
             yield table
             with Vertical(id="mailbox-reader") as reader:
-                reader.border_title = "Message"
+                reader.border_title = _("Message")
                 with VerticalScroll(id="mailbox-message"):
                     yield Static(id="mailbox-headers")
                     yield Static(id="mailbox-body", markup=False)
                 with Vertical(id="mailbox-copy") as copy_area:
                     copy_area.display = False
-                    yield Static(COPY_ATTEMPTED, id="mailbox-copy-note", markup=False)
+                    yield Static(_(COPY_ATTEMPTED), id="mailbox-copy-note", markup=False)
                     token_box = TextArea(
                         id="mailbox-token", read_only=True, soft_wrap=True, show_line_numbers=False
                     )
-                    token_box.border_title = "Code"
+                    token_box.border_title = _("Code")
                     yield token_box
                 yield Button(_("Continue"), id="mailbox-continue", variant="primary", disabled=True)
 
     def on_mount(self) -> None:
-        self.table.add_column("Received", key="received")
-        self.table.add_column("To", key="to")
-        self.table.add_column("Subject", key="subject")
+        self.table.add_column(_("Received"), key="received")
+        self.table.add_column(_("To"), key="to")
+        self.table.add_column(_("Subject"), key="subject")
         self.show_message(None)
         self.refresh_mailbox()
         self.set_interval(POLL_SECONDS, self._poll)
@@ -174,12 +174,12 @@ class MailboxScreen(AccountDeskScreen):
         services = services_of(self)
         base_url = services.base_url
         if base_url is None:
-            self.table.border_subtitle = "waiting for the sandbox…"
+            self.table.border_subtitle = _("waiting for the sandbox…")
             return
         try:
             messages = await fetch_outbox(base_url, services.environment.tenant)
         except OutboxError:
-            self.table.border_subtitle = "unavailable"
+            self.table.border_subtitle = _("unavailable")
             # Polling repeats the failure every few seconds: say it once. (The error's own
             # text is the HTTP library's, not a sentence for the user.)
             if not self.unavailable:
@@ -228,7 +228,7 @@ class MailboxScreen(AccountDeskScreen):
             self._hide_token_box()
         self.selected = message
         if message is None:
-            self.headers.update(Text("No message selected.", style="dim"))
+            self.headers.update(Text(_("No message selected."), style="dim"))
             self.body.update(
                 _(
                     "Emails the sandbox sends (activation, password reset, email change) "
@@ -257,7 +257,7 @@ class MailboxScreen(AccountDeskScreen):
             label = self._continue_label(message)
             self.continue_button.display = label is not None
             self.continue_button.disabled = label is None
-            self.continue_button.label = label or "Continue"
+            self.continue_button.label = label or _("Continue")
         self.refresh_bindings()
 
     def _continue_label(self, message: OutboxMessage) -> str | None:
@@ -336,7 +336,9 @@ class MailboxScreen(AccountDeskScreen):
                 # The code only works in its own customer's session: say so, rather than let
                 # the server call a good code "not valid".
                 self.notify(
-                    f"This confirms deleting {message.to}. Log in as {message.to} to use it.",
+                    _("This confirms deleting {email}. Log in as {email} to use it.").format(
+                        email=message.to
+                    ),
                     title=_("Delete account"),
                     severity="warning",
                     markup=False,
@@ -345,7 +347,9 @@ class MailboxScreen(AccountDeskScreen):
             self.app.push_screen(
                 ConfirmScreen(
                     _("Delete this account for good?"),
-                    detail=f"{message.to} and all its data will be deleted. This cannot be undone.",
+                    detail=_(
+                        "{email} and all its data will be deleted. This cannot be undone."
+                    ).format(email=message.to),
                     confirm_label=_("Delete account"),
                     destructive=True,
                 ),
@@ -360,11 +364,11 @@ class MailboxScreen(AccountDeskScreen):
             return
         self.app.push_screen(
             ConfirmScreen(
-                f"Switch to {email}?",
-                detail=(
-                    f"You are logged in as {current}. Activating {email} logs you out of "
-                    f"{current} and logs {email} in."
-                ),
+                _("Switch to {email}?").format(email=email),
+                detail=_(
+                    "You are logged in as {current}. Activating {email} logs you out of "
+                    "{current} and logs {email} in."
+                ).format(current=current, email=email),
                 confirm_label=_("Continue"),
                 cancel_label=_("Stay logged in"),
             ),
@@ -394,7 +398,11 @@ class MailboxScreen(AccountDeskScreen):
             return
         finally:
             self.continue_button.disabled = False
-        self.notify(f"Your login email is now {new_email}.", title=_("Email changed"), markup=False)
+        self.notify(
+            _("Your login email is now {email}.").format(email=new_email),
+            title=_("Email changed"),
+            markup=False,
+        )
 
     @work(
         exclusive=True,
@@ -413,7 +421,8 @@ class MailboxScreen(AccountDeskScreen):
 
 def continue_label(message: OutboxMessage) -> str | None:
     """What "continue" does with this message, or None when there is nothing to continue."""
-    return CONTINUE_LABELS.get(message.event) if message.token else None
+    label = CONTINUE_LABELS.get(message.event) if message.token else None
+    return _(label) if label else None
 
 
 def format_received(created_at: str) -> str:

@@ -102,12 +102,12 @@ class ConflictScreen(DialogScreen[Resolution | None]):
                         yield Label(conflict.label, classes="conflict-label", markup=False)
                         yield RadioSet(
                             RadioButton(
-                                Text(f"Keep mine: {conflict.mine}"),
+                                Text(_("Keep mine: {value}").format(value=conflict.mine)),
                                 value=True,
                                 id=f"conflict-{conflict.attribute}-mine",
                             ),
                             RadioButton(
-                                Text(f"Take server's: {conflict.theirs}"),
+                                Text(_("Take server's: {value}").format(value=conflict.theirs)),
                                 id=f"conflict-{conflict.attribute}-theirs",
                             ),
                             id=f"conflict-{conflict.attribute}",

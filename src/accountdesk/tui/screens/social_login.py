@@ -141,7 +141,7 @@ class SocialLoginScreen(FormScreen):
                         if then_sign_in_as is not None:
                             self._sign_in_at_sandbox_idp(then_sign_in_as)
                     else:
-                        self.submit_button.label = "Open the page again"
+                        self.submit_button.label = _("Open the page again")
                         self._progress("Opening the sign-in page in your browser…")
                         opened = await asyncio.to_thread(open_in_browser, attempt.authorize_url)
                         self._progress(BROWSER_OPENED if opened else NO_BROWSER)
@@ -155,7 +155,7 @@ class SocialLoginScreen(FormScreen):
             self._progress("")
             show_sending(self.submit_button, False)
             if not self.provider.sandbox:
-                self.submit_button.label = "Start again"
+                self.submit_button.label = _("Start again")
             if not self.handle_failure(error):
                 self.show_failure(error)
             return
