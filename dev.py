@@ -39,7 +39,6 @@ I18N: list[list[str]] = [
     [
         "pybabel",
         "extract",
-        "--quiet",
         "-F",
         "babel.cfg",
         "-k",
@@ -54,14 +53,13 @@ I18N: list[list[str]] = [
     [
         "pybabel",
         "update",
-        "--quiet",
         "-i",
         TEMPLATE,
         "-d",
         LOCALE,
         "-D",
         "accountdesk",
-        "--no-location",
+        "--ignore-obsolete",
     ],
     ["pybabel", "compile", "-d", LOCALE, "-D", "accountdesk", "--statistics"],
 ]
