@@ -213,7 +213,7 @@ class Backend:
             self._app.push_screen(
                 ConfirmScreen(
                     error.message,
-                    detail=error.stderr_tail or "The sandbox wrote nothing to stderr.",
+                    detail=error.stderr_tail or _("The sandbox wrote nothing to stderr."),
                     confirm_label=_("Try again"),
                     cancel_label=_("Close"),
                 ),

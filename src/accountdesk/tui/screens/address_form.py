@@ -44,7 +44,7 @@ class AddressFormScreen(FormScreen):
         super().__init__()
         self.address = address
         # The header says which; no title inside the form, so more fields fit at 80x24.
-        self.sub_title = "Edit address" if address is not None else "New address"
+        self.sub_title = _("Edit address") if address is not None else _("New address")
 
     @property
     def fields(self) -> AddressFields:

@@ -89,7 +89,7 @@ class DeleteAccountScreen(ModalScreen[None]):
             yield Static(consequences(self.login_email), id="delete-explanation", markup=False)
             yield FormField(
                 _("Type your email address to confirm"),
-                Input(placeholder=self.login_email or "you@example.com", id="delete-email"),
+                Input(placeholder=self.login_email or _("you@example.com"), id="delete-email"),
                 id="delete-email-field",
             )
             yield FormField(
