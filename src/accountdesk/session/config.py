@@ -186,7 +186,7 @@ class Settings(BaseSettings):
     token_store: TokenStoreSetting = "auto"  # noqa: S105 - a store kind, not a secret
     kiosk: bool = False
     theme: str = "textual-dark"
-    # The UI's language ("en", "de"); unset follows the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
+    # The UI's language ("en", "de"); unset: the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
     language: str | None = None
     # Binding id -> keys, e.g. {"toggle-api-log": "f12"}: for keys a terminal or multiplexer
     # (tmux, zellij, wezterm) already takes. README.md lists the ids.

@@ -15,7 +15,7 @@ from accountdesk.tui.validation import email_problem, extract_token, normalized_
 from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe
 from accountdesk.tui.widgets.token_input import TokenInput
 
-_INVALID_CODE = (
+_INVALID_CODE = N_(
     "This code is not valid: it may have expired or been used already. "
     "Send a new activation email below."
 )
@@ -117,7 +117,7 @@ class ActivationScreen(FormScreen):
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, InvalidCodeError):
             field = self.query_one("#activation-token-field", FormField)
-            field.set_error(_INVALID_CODE)
+            field.set_error(_(_INVALID_CODE))
             field.focus_control()
             return True
         return super().handle_failure(error)

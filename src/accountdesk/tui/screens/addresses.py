@@ -33,14 +33,14 @@ DEFAULT_MARK = "✓"
 # The default mark first: it is the one column that must show at 80 columns (the detail
 # under the table shows the highlighted address in full).
 _COLUMNS = (
-    ("Default", "default"),
-    ("Contact", "contact"),
-    ("Street and number", "street"),
-    ("ZIP", "zip"),
-    ("City", "city"),
-    ("State", "state"),
-    ("Country", "country"),
-    ("Tags", "tags"),
+    (N_("Default"), "default"),
+    (N_("Contact"), "contact"),
+    (N_("Street and number"), "street"),
+    (N_("ZIP"), "zip"),
+    (N_("City"), "city"),
+    (N_("State"), "state"),
+    (N_("Country"), "country"),
+    (N_("Tags"), "tags"),
 )
 
 # Actions that need a highlighted address.
@@ -67,11 +67,11 @@ def describe_address(address: Address) -> str:
     """The address as it is written on a letter, then its phone and tags."""
     lines = [postal_text(address)]
     if address.contact_phone:
-        lines.append(f"Phone: {address.contact_phone}")
+        lines.append(_("Phone: {phone}").format(phone=address.contact_phone))
     if address.tags:
-        lines.append(f"Tags: {', '.join(address.tags)}")
+        lines.append(_("Tags: {tags}").format(tags=", ".join(address.tags)))
     if address.is_default:
-        lines.append("This is your default address.")
+        lines.append(_("This is your default address."))
     return "\n".join(lines)
 
 
@@ -145,7 +145,7 @@ class AddressBookScreen(AccountDeskScreen):
 
     def on_mount(self) -> None:
         for label, key in _COLUMNS:
-            self.table.add_column(label, key=key)
+            self.table.add_column(_(label), key=key)
         self.table.focus()
         self.load_addresses()
 
@@ -286,7 +286,9 @@ class AddressBookScreen(AccountDeskScreen):
         address_id, row = address.id, self.table.cursor_row
         detail = postal_text(address)
         if address.is_default:
-            detail += "\n\nThis is your default address; you will have none until you pick one."
+            detail += "\n\n" + _(
+                "This is your default address; you will have none until you pick one."
+            )
 
         def delete_if_confirmed(confirmed: bool | None) -> None:
             if confirmed:
@@ -306,7 +308,7 @@ class AddressBookScreen(AccountDeskScreen):
     async def _delete(self, address_id: str, row: int) -> None:
         await self._change(
             lambda account: account.delete_address(address_id),
-            done="Address deleted.",
+            done=_("Address deleted."),
             keep_id=None,
             keep_row=row,
         )
@@ -325,7 +327,7 @@ class AddressBookScreen(AccountDeskScreen):
     async def _make_default(self, address_id: str, row: int) -> None:
         await self._change(
             lambda account: account.set_default_address(address_id),
-            done="Default address changed.",
+            done=_("Default address changed."),
             keep_id=address_id,
             keep_row=row,
         )
@@ -359,4 +361,4 @@ class AddressBookScreen(AccountDeskScreen):
             if changes.remove:
                 await account.remove_address_tags(address_id, changes.remove)
 
-        await self._change(apply, done="Tags saved.", keep_id=address_id, keep_row=row)
+        await self._change(apply, done=_("Tags saved."), keep_id=address_id, keep_row=row)

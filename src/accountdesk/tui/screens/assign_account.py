@@ -16,11 +16,11 @@ from accountdesk.tui.validation import email_problem, normalized_email
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.widgets.new_password import NewPasswordFields
 
-EMAIL_TAKEN = (
+EMAIL_TAKEN = N_(
     "This email already belongs to another account. Use another address, or log in to that "
     "account with its password."
 )
-ALREADY_HAS_LOGIN = "Your account has an email and password login already."
+ALREADY_HAS_LOGIN = N_("Your account has an email and password login already.")
 
 
 def login_added(email: str) -> str:
@@ -122,11 +122,11 @@ class AssignAccountScreen(FormScreen):
 
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, EmailTakenError):
-            self._field("assign-email-field").set_error(EMAIL_TAKEN)
+            self._field("assign-email-field").set_error(_(EMAIL_TAKEN))
             self.form_status.show_error(_("This email is already registered."))
             self._field("assign-email-field").focus_control()
             return True
         if isinstance(error, ConflictError):
-            self.form_status.show_error(ALREADY_HAS_LOGIN)
+            self.form_status.show_error(_(ALREADY_HAS_LOGIN))
             return True
         return super().handle_failure(error)

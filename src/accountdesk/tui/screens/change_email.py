@@ -23,9 +23,9 @@ from accountdesk.tui.widgets.password_strength import PasswordInput
 from accountdesk.tui.widgets.token_input import TokenInput
 from accountdesk.tui.wording import describe
 
-WRONG_PASSWORD = "This is not your current password."  # noqa: S105 - a message
-SAME_EMAIL = "This is already the email address you log in with."
-INVALID_CODE = (
+WRONG_PASSWORD = N_("This is not your current password.")
+SAME_EMAIL = N_("This is already the email address you log in with.")
+INVALID_CODE = N_(
     "This code is not valid: it may have expired or been used already. Press Escape and "
     "start the change again for a new code."
 )
@@ -119,7 +119,7 @@ class ChangeEmailScreen(FormScreen):
 
     def _new_email_problem(self, value: str) -> str | None:
         if _same_address(normalized_email(value), services_of(self).customer_email):
-            return SAME_EMAIL
+            return _(SAME_EMAIL)
         return email_problem(value)
 
     @on(Input.Submitted, "#change-email-new")
@@ -166,7 +166,7 @@ class ChangeEmailScreen(FormScreen):
             return True
         if isinstance(error, BadRequestError) and set(error.field_errors) == {"password"}:
             field = self._field("change-email-password-field")
-            field.set_error(WRONG_PASSWORD)
+            field.set_error(_(WRONG_PASSWORD))
             field.focus_control()
             return True
         return super().handle_failure(error)
@@ -262,7 +262,7 @@ class ConfirmEmailChangeScreen(FormScreen):
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, InvalidCodeError):
             field = self.query_one("#confirm-email-token-field", FormField)
-            field.set_error(INVALID_CODE)
+            field.set_error(_(INVALID_CODE))
             field.focus_control()
             return True
         return super().handle_failure(error)

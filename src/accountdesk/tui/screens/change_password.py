@@ -16,10 +16,10 @@ from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.widgets.new_password import NewPasswordFields
 from accountdesk.tui.widgets.password_strength import PasswordInput
 
-PASSWORD_CHANGED = (
-    "Your password has been changed. Every other session was signed out; this one stays."  # noqa: S105 - a message
+PASSWORD_CHANGED = N_(
+    "Your password has been changed. Every other session was signed out; this one stays."
 )
-WRONG_CURRENT_PASSWORD = "This is not your current password."  # noqa: S105 - a message
+WRONG_CURRENT_PASSWORD = N_("This is not your current password.")
 
 # The server names the re-entered password `currentPassword` (400) or answers 401.
 _CURRENT_FIELD_PATH = "currentPassword"
@@ -128,7 +128,7 @@ class ChangePasswordScreen(FormScreen):
         # The screen goes away, but the typed passwords must not outlive the request.
         for input_widget in self.query(PasswordInput):
             input_widget.value = ""
-        self.app.notify(PASSWORD_CHANGED, title=_("Password changed"), markup=False)
+        self.app.notify(_(PASSWORD_CHANGED), title=_("Password changed"), markup=False)
         self.dismiss()
 
     def show_failure(self, error: BaseException) -> None:
@@ -139,7 +139,7 @@ class ChangePasswordScreen(FormScreen):
     def handle_failure(self, error: AccountDeskError) -> bool:
         if is_wrong_current_password(error):
             field = self._field("change-current-password-field")
-            field.set_error(WRONG_CURRENT_PASSWORD)
+            field.set_error(_(WRONG_CURRENT_PASSWORD))
             field.focus_control()
             return True
         return super().handle_failure(error)

@@ -23,22 +23,26 @@ from accountdesk.tui.widgets.form_field import FormField, FormStatus, show_sendi
 from accountdesk.tui.widgets.token_input import TokenInput
 from accountdesk.tui.wording import describe
 
-INVALID_CODE = (
+INVALID_CODE = N_(
     "This code is not valid: it may have expired or been used already. Close this dialog "
     "and start again for a new code."
 )
-EMAIL_MISMATCH = "This is not the email address you log in with."
+EMAIL_MISMATCH = N_("This is not the email address you log in with.")
 
 
 def consequences(email: str | None) -> str:
-    sign_in = f"you can't log in with {email} any more" if email else "you can't log in any more"
-    return (
+    sign_in = (
+        _("you can't log in with {email} any more").format(email=email)
+        if email
+        else _("you can't log in any more")
+    )
+    return _(
         "This deletes, on the server:\n"
         "  • your profile: name, contact details, preferences\n"
         "  • every address in your address book\n"
-        f"  • your sign-in: {sign_in}\n"
+        "  • your sign-in: {sign_in}\n"
         "This cannot be undone."
-    )
+    ).format(sign_in=sign_in)
 
 
 def typed_email_matches(typed: str, login_email: str | None) -> bool:
@@ -145,7 +149,7 @@ class DeleteAccountScreen(ModalScreen[None]):
         field = self.query_one("#delete-email-field", FormField)
         if not typed_email_matches(field.value, self.login_email):
             # Said only on submit: while the address is being typed, it can't match yet.
-            field.set_error(EMAIL_MISMATCH)
+            field.set_error(_(EMAIL_MISMATCH))
             field.focus_control()
             return
         show_sending(self.submit_button, True)
@@ -171,13 +175,19 @@ class DeleteAccountScreen(ModalScreen[None]):
 
     def _ask_for_code(self) -> None:
         self.awaiting_code = True
-        where = f"to {self.login_email}" if self.login_email else "to your login email"
-        explanation = (
-            f"We've emailed a deletion code {where}. Paste the code or the whole link from "
-            "that email to delete the account. Nothing is deleted before that."
+        where = (
+            _("to {email}").format(email=self.login_email)
+            if self.login_email
+            else _("to your login email")
         )
+        explanation = _(
+            "We've emailed a deletion code {where}. Paste the code or the whole link from "
+            "that email to delete the account. Nothing is deleted before that."
+        ).format(where=where)
         if services_of(self).is_sandbox:
-            explanation += " In the sandbox, F3 opens the mailbox, where Continue works too."
+            explanation += " " + _(
+                "In the sandbox, F3 opens the mailbox, where Continue works too."
+            )
         self.query_one("#delete-explanation", Static).update(explanation)
         self.query_one("#delete-email-field").add_class("-hidden")
         self.query_one("#delete-code-field").remove_class("-hidden")
@@ -197,7 +207,7 @@ class DeleteAccountScreen(ModalScreen[None]):
             await account_of(self).confirm_deletion(token)
         except InvalidCodeError:
             field = self.query_one("#delete-code-field", FormField)
-            field.set_error(INVALID_CODE)
+            field.set_error(_(INVALID_CODE))
             field.focus_control()
         except AccountDeskError as error:
             self.status.show_error(describe(error, services_of(self).base_url))

@@ -18,14 +18,14 @@ from accountdesk.tui.widgets.new_password import NewPasswordFields
 from accountdesk.tui.widgets.token_input import TokenInput
 
 # The same words whether or not the address has an account (OWASP: no account enumeration).
-RESET_REQUESTED = "If an account exists for that address, we've sent a reset code."
+RESET_REQUESTED = N_("If an account exists for that address, we've sent a reset code.")
 
-RESET_DONE_MESSAGE = (
+RESET_DONE_MESSAGE = N_(
     "Your password has been changed and every other session was logged out. "
     "Log in with the new password."
 )
 
-_INVALID_CODE = (
+_INVALID_CODE = N_(
     "This code is not valid: it may have expired or been used already. Request a new one."
 )
 
@@ -102,12 +102,12 @@ class ForgotPasswordScreen(FormScreen):
     )
     async def _request_reset(self, email: str) -> None:
         if await self.request(lambda account: account.request_password_reset(email)):
-            self.app.switch_screen(ResetPasswordScreen(email=email, notice=RESET_REQUESTED))
+            self.app.switch_screen(ResetPasswordScreen(email=email, notice=_(RESET_REQUESTED)))
 
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, NotFoundError):
             # A server that reveals unknown addresses still gets the neutral answer.
-            self.app.switch_screen(ResetPasswordScreen(email=self.email, notice=RESET_REQUESTED))
+            self.app.switch_screen(ResetPasswordScreen(email=self.email, notice=_(RESET_REQUESTED)))
             return True
         return super().handle_failure(error)
 
@@ -212,11 +212,11 @@ class ResetPasswordScreen(FormScreen):
 
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, InvalidCodeError):
-            self._field("reset-token-field").set_error(_INVALID_CODE)
+            self._field("reset-token-field").set_error(_(_INVALID_CODE))
             self._field("reset-token-field").focus_control()
             return True
         return super().handle_failure(error)
 
     def _back_to_login(self) -> None:
         # Deliberately no automatic login (OWASP forgot-password cheat sheet).
-        return_to_login(self, RESET_DONE_MESSAGE, email=self.email)
+        return_to_login(self, _(RESET_DONE_MESSAGE), email=self.email)

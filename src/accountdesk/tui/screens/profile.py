@@ -38,7 +38,7 @@ from accountdesk.tui.widgets.personal_fields import (
 from accountdesk.tui.wording import plural
 
 REGISTRATION = "company_registration_id"
-_REGISTRATION_LABEL = "Company registration id"
+_REGISTRATION_LABEL = N_("Company registration id")
 _REGISTRATION_NEEDS = ("first_name", "last_name", "company")
 
 _FIELD_PATHS = {
@@ -57,7 +57,7 @@ def profile_values(customer: Customer) -> PersonalValues:
 
 
 def field_label(attribute: str) -> str:
-    return _REGISTRATION_LABEL if attribute == REGISTRATION else label_of(attribute)
+    return _(_REGISTRATION_LABEL) if attribute == REGISTRATION else label_of(attribute)
 
 
 def shown_value(attribute: str, value: str | None) -> str:
@@ -124,7 +124,7 @@ class EditProfileScreen(FormScreen):
             yield PersonalFields("profile", required=())
             yield Static(_("Business customers"), classes="form-section")
             yield FormField(
-                _REGISTRATION_LABEL,
+                _(_REGISTRATION_LABEL),
                 Input(placeholder=_("e.g. HRB 12345"), id="profile-registration"),
                 hint=_("Needs first name, last name and company filled in."),
                 check=self._registration_problem,

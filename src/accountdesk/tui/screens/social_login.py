@@ -31,13 +31,20 @@ from accountdesk.tui.validation import email_problem, normalized_email
 from accountdesk.tui.widgets.form_field import FormField, FormStatus, show_sending
 from accountdesk.tui.wording import duration_text
 
-_WAIT = f"escape cancels; gives up after {duration_text(int(SIGN_IN_TIMEOUT))}"
-BROWSER_OPENED = f"Finish signing in in your browser; this screen goes on by itself ({_WAIT})."
-NO_BROWSER = (
+BROWSER_OPENED = N_("Finish signing in in your browser; this screen goes on by itself ({wait}).")
+NO_BROWSER = N_(
     "No browser could be opened from here: open the address below in a browser on this "
-    f"computer and sign in ({_WAIT})."
+    "computer and sign in ({wait})."
 )
-SANDBOX_WAITING = f"Waiting for the identity provider's answer ({_WAIT})."
+SANDBOX_WAITING = N_("Waiting for the identity provider's answer ({wait}).")
+
+
+def progress_text(message: str) -> str:
+    """One of the messages above in the UI's language, with how long the screen waits."""
+    wait = _("escape cancels; gives up after {duration}").format(
+        duration=duration_text(int(SIGN_IN_TIMEOUT))
+    )
+    return _(message).format(wait=wait)
 
 
 class SocialLoginScreen(FormScreen):
@@ -137,14 +144,14 @@ class SocialLoginScreen(FormScreen):
                     self._url = attempt.authorize_url
                     self.query_one("#social-url", Static).update(self._url)
                     if self.provider.sandbox:
-                        self._progress(SANDBOX_WAITING)
+                        self._progress(progress_text(SANDBOX_WAITING))
                         if then_sign_in_as is not None:
                             self._sign_in_at_sandbox_idp(then_sign_in_as)
                     else:
                         self.submit_button.label = _("Open the page again")
                         self._progress("Opening the sign-in page in your browser…")
                         opened = await asyncio.to_thread(open_in_browser, attempt.authorize_url)
-                        self._progress(BROWSER_OPENED if opened else NO_BROWSER)
+                        self._progress(progress_text(BROWSER_OPENED if opened else NO_BROWSER))
                     await account_of(self).finish_social_login(
                         attempt, seconds=SIGN_IN_TIMEOUT, remember=self.remember
                     )
@@ -210,7 +217,7 @@ class SocialLoginScreen(FormScreen):
     @work(exclusive=True, group="social-browser", description="Opening the browser")
     async def _open_again(self, url: str) -> None:
         opened = await asyncio.to_thread(open_in_browser, url)
-        self._progress(BROWSER_OPENED if opened else NO_BROWSER)
+        self._progress(progress_text(BROWSER_OPENED if opened else NO_BROWSER))
 
     def _progress(self, text: str) -> None:
         line = self.query_one("#social-progress", Static)
