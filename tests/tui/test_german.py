@@ -18,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from helpers import demo_logged_in, settle, wait_ready
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 from accountdesk.cli import _load_settings, build_parser, main
 from accountdesk.session import Environment, Settings
@@ -155,6 +155,18 @@ def untranslated_literals(source: str) -> list[tuple[int, str]]:
                 shown = node.args[2:3]
             shown += [kw.value for kw in node.keywords if kw.arg in _SHOWN_KEYWORDS]
             found += [value for value in shown if _has_words(value)]
+        elif isinstance(node, ast.arguments):
+            # A default shown when the caller gives none: `label: str = "Password"`.
+            positional = node.posonlyargs + node.args
+            pairs = list(
+                zip(positional[len(positional) - len(node.defaults) :], node.defaults, strict=True)
+            )
+            pairs += [
+                (a, d)
+                for a, d in zip(node.kwonlyargs, node.kw_defaults, strict=True)
+                if d is not None
+            ]
+            found += [d for a, d in pairs if a.arg in _SHOWN_KEYWORDS and _has_words(d)]
         elif isinstance(node, ast.Assign):
             targets = node.targets
             if any(isinstance(t, ast.Attribute) and t.attr in _SHOWN_ATTRIBUTES for t in targets):
@@ -176,8 +188,9 @@ def test_the_scan_finds_what_it_is_for() -> None:
         'Button("Log in")\nLabel(f"Hello {name}")\nx.border_title = "Inbox"\n'
         'Binding("f2", "log", "API log")\nInput(placeholder="you@example.com")\n'
         'Button(_("Log in"))\nStatic("…")\nLabel(f"{label} *")\n'
+        'def field(label: str = "Password") -> None: ...\n'
     )
-    assert [line for line, _code in untranslated_literals(source)] == [1, 2, 3, 4, 5]
+    assert sorted(line for line, _code in untranslated_literals(source)) == [1, 2, 3, 4, 5, 9]
 
 
 # -- choosing the language ------------------------------------------------------------------
@@ -234,7 +247,9 @@ def test_plurals_dates_and_country_names_follow_the_language() -> None:
 
 
 def screen_text(app: AccountDeskApp) -> str:
-    return " ".join(str(static.render()) for static in app.screen.query(Static))
+    shown = [str(static.render()) for static in app.screen.query(Static)]
+    shown += [str(button.label) for button in app.screen.query(Button)]
+    return " ".join(shown)
 
 
 async def test_lang_de_paints_the_login_screen_in_german(make_app: MakeApp) -> None:

@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # not exported; the footer is made of them
 
-from accountdesk.tui.i18n import _
+from accountdesk.tui.i18n import N_, _
 
 # The keys that give way first when the footer is too narrow: each is still listed in the
 # command palette (ctrl+p), and none is needed to finish what is on the screen.
@@ -41,6 +41,10 @@ class FittingFooter(Footer):
     async def _refit(self) -> None:
         if self.is_attached:  # its screen may have closed meanwhile
             await self.recompose()
+
+
+# Textual's own binding descriptions that our footer shows, marked for the catalogue.
+TEXTUAL_DESCRIPTIONS = (N_("palette"),)
 
 
 def localize_key(key: FooterKey) -> None:

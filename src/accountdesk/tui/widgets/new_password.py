@@ -42,12 +42,12 @@ class NewPasswordFields(Vertical):
         self,
         prefix: str,
         *,
-        label: str = "Password",
+        label: str | None = None,
         user_inputs: Callable[[], tuple[str, ...]] = tuple,
     ) -> None:
         super().__init__(id=f"{prefix}-new-password")
         self.prefix = prefix
-        self.label = label
+        self.label = label or _("Password")
         self.user_inputs = user_inputs
 
     def compose(self) -> ComposeResult:

@@ -117,7 +117,9 @@ def _language_label(code: str) -> str:
     region = pycountry.countries.get(alpha_2=region_code.upper()) if region_code else None
     if language is None:
         return code
-    name = language.name if region is None else f"{language.name}, {region.name}"
+    name = i18n.pycountry_name("iso639-3", language.name)
+    if region is not None:
+        name = f"{name}, {i18n.country_name(region.name)}"
     return f"{name} ({code})"
 
 
