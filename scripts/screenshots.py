@@ -1,12 +1,13 @@
 """Regenerate the SVG screenshots in screenshots/ (one per screen) against the embedded sandbox.
 
-    .venv/bin/python scripts/screenshots.py [--out screenshots] [--size 110x34]
+    .venv/bin/python scripts/screenshots.py [--out screenshots] [--size 110x34] [--only kiosk]
     .venv/bin/python scripts/screenshots.py --web [--out screenshots]
     .venv/bin/python scripts/screenshots.py --german [--out screenshots] [--size 80x24]
 
 Runs the real app headless (``App.run_test``), with its own throwaway config and data
 directories, walks to each screen and saves it with ``App.save_screenshot``. At the end every
-SVG is scanned for the passwords and tokens used on the way; any hit fails the run.
+SVG is scanned for the passwords and tokens used on the way (the scan the app's screenshot key
+runs, `accountdesk.session.secret_scan`); any hit fails the run.
 
 ``--web`` instead takes the browser picture, web-account.png: ``accountdesk web --kiosk`` in
 Debian's headless Chromium (the browser test's harness), the demo customer logged in by
@@ -160,7 +161,7 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
         await app.workers.wait_for_complete()
         name = app.screen.query_one("#account-name", Static)
         await wait_for(pilot, lambda: "Lovelace" in str(name.render()), "the profile")
-        secrets.append(await app.session.with_customer(_echo))
+        secrets += app.session.live_secrets()
         save("account")
 
         await open_and_save(pilot, "e", "edit-profile")
@@ -193,6 +194,10 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
         await pilot.pause(0.3)
         save("account-light")
         await pilot.press("ctrl+t")
+        await pilot.press("f9")
+        await pilot.pause(0.3)
+        save("account-high-contrast")
+        await pilot.press("f9")
 
         # A real expiry: past the customer token's 30 days and its refresh token's day.
         async with httpx.AsyncClient(timeout=10) as http:
@@ -244,18 +249,58 @@ async def take_german(out: Path, size: tuple[int, int]) -> list[str]:
     return [DEMO_PASSWORD]
 
 
+async def take_kiosk(out: Path, size: tuple[int, int]) -> list[str]:
+    """Kiosk mode: the "Still there?" countdown over the demo customer's account."""
+    from textual.widgets import Static
+
+    from accountdesk.session import MemoryTokenStore, Settings
+    from accountdesk.tui.app import AccountDeskApp
+    from accountdesk.tui.screens.account import AccountScreen
+    from accountdesk.tui.screens.kiosk import StillThereScreen
+
+    now = [0.0]  # a clock that moves only when told: no waiting two minutes for the picture
+    settings = Settings(kiosk=True)
+    app = AccountDeskApp(
+        settings,
+        settings.resolve_environment(),
+        token_store=MemoryTokenStore(),
+        clock=lambda: now[0],
+    )
+    kiosk = app.kiosk
+    assert kiosk is not None
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: app.backend_state == "ready", "the sandbox")
+        await app.account.log_in(DEMO_EMAIL, DEMO_PASSWORD)
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountScreen), "the account")
+        name = app.screen.query_one("#account-name", Static)
+        await wait_for(pilot, lambda: "Lovelace" in str(name.render()), "the profile")
+        token = await app.session.with_customer(_echo)
+        kiosk.input_seen()
+        now[0] += kiosk.options.idle_seconds - 12
+        kiosk.tick()
+        await wait_for(pilot, lambda: isinstance(app.screen, StillThereScreen), "the countdown")
+        await app.workers.wait_for_complete()
+        app.save_screenshot("kiosk-countdown.svg", path=str(out))
+        print(f"  {out / 'kiosk-countdown'}.svg")
+    return [DEMO_PASSWORD, token]
+
+
 async def _echo(token: str) -> str:
     return token
 
 
+# Each walk saves its own screenshots; --only regenerates one walk's.
+WALKS = {"screens": take, "kiosk": take_kiosk}
+
+
 def check_no_secrets(out: Path, secrets: list[str]) -> list[str]:
-    problems = []
-    for svg in sorted(out.glob("*.svg")):
-        text = svg.read_text(encoding="utf-8")
-        problems += [
-            f"{svg.name} shows a secret" for secret in secrets if secret and secret in text
-        ]
-    return problems
+    from accountdesk.session.secret_scan import secrets_in
+
+    return [
+        f"{svg.name} shows a secret"
+        for svg in sorted(out.glob("*.svg"))
+        for _secret in secrets_in(svg.read_text(encoding="utf-8"), secrets)
+    ]
 
 
 WEB_PICTURE = "web-account.png"
@@ -288,6 +333,9 @@ def main() -> int:
     )
     parser.add_argument("--size", help="terminal size, COLUMNSxLINES (110x34; --german: 80x24)")
     parser.add_argument(
+        "--only", choices=sorted(WALKS), help="regenerate only this walk's screenshots"
+    )
+    parser.add_argument(
         "--web", action="store_true", help=f"only the browser picture, {WEB_PICTURE}"
     )
     parser.add_argument(
@@ -307,7 +355,10 @@ def main() -> int:
             secrets = asyncio.run(take_german(out, (columns, lines)))
             problems = check_no_secrets(out, secrets)
         else:
-            secrets = asyncio.run(take(out, (columns, lines)))
+            secrets = []
+            for name, walk in WALKS.items():
+                if options.only in (None, name):
+                    secrets += asyncio.run(walk(out, (columns, lines)))
             problems = check_no_secrets(out, secrets)
     for problem in problems:
         print(f"screenshots: {problem}", file=sys.stderr)

@@ -19,7 +19,7 @@ def blocks(language: str) -> list[str]:
 
 
 def test_the_example_config_file_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (config,) = blocks("toml")
+    (config,) = [block for block in blocks("toml") if "[environments.prod]" in block]
     path = tmp_path / "config.toml"
     path.write_text(config)
     monkeypatch.setenv("ACCOUNTDESK_CONFIG", str(path))
@@ -28,6 +28,18 @@ def test_the_example_config_file_is_valid(tmp_path: Path, monkeypatch: pytest.Mo
     assert (environment.name, environment.tenant) == ("prod", "acmeshop")
     assert settings.keymap["toggle-api-log"] == "f12"
     assert {"sandbox", "staging", "local"} <= set(settings.environments)
+
+
+def test_the_kiosk_example_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (config,) = [block for block in blocks("toml") if "[kiosk_options]" in block]
+    path = tmp_path / "config.toml"
+    path.write_text(config)
+    monkeypatch.setenv("ACCOUNTDESK_CONFIG", str(path))
+    settings = load_settings()
+    assert settings.kiosk
+    assert settings.kiosk_options.operator_pin is not None
+    assert settings.kiosk_allows("reconnect")
+    assert not settings.kiosk_allows("quit")
 
 
 def test_the_client_example_runs_against_the_sandbox(

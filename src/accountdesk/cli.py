@@ -8,6 +8,7 @@ fast and ``accountdesk sandbox`` never loads Textual.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -51,7 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--kiosk",
         action="store_true",
         default=None,
-        help="shared-computer mode: nothing is remembered between runs",
+        help=(
+            "shared-terminal mode: nothing is remembered, an idle session ends and is wiped, "
+            "no way out to a shell (see [kiosk_options] in the config)"
+        ),
     )
     parser.add_argument(
         "--config-path", action="store_true", help="print the config file's path and exit"
@@ -70,11 +74,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_web(arguments[1:])
     options = build_parser().parse_args(arguments)
     if options.config_path:
-        from accountdesk.session import config_path
-
-        print(config_path())
-        return EXIT_OK
+        return _print_config_path(options)
     return _run_tui(options)
+
+
+def _print_config_path(options: argparse.Namespace) -> int:
+    from accountdesk.session import ConfigError, config_path, load_settings
+
+    try:
+        settings = load_settings(kiosk=options.kiosk)
+    except ConfigError:
+        settings = None  # a broken file is exactly when its path is needed
+    if settings is not None and not settings.kiosk_allows("config_path"):
+        from accountdesk.tui.wording import KIOSK_REFUSES_CONFIG_PATH
+
+        return _fail(KIOSK_REFUSES_CONFIG_PATH)
+    print(config_path())
+    return EXIT_OK
 
 
 def _fail(message: str) -> int:
@@ -118,6 +134,20 @@ def _load_settings(options: argparse.Namespace) -> tuple[Settings, Environment] 
         )
     except ConfigError as error:
         return _fail(str(error))
+    chooses_environment = any(
+        value is not None
+        for value in (options.env, options.base_url, options.tenant, options.client_id)
+    )
+    if chooses_environment and not settings.kiosk_allows("environment"):
+        # A kiosk talks to the environment its config names: a launcher that passes arguments
+        # through must not be able to point it at another server.
+        from accountdesk.tui.wording import KIOSK_REFUSES_ENVIRONMENT
+
+        return _fail(KIOSK_REFUSES_ENVIRONMENT)
+    if settings.kiosk:
+        # Textual leaves ctrl+c and ctrl+z to the terminal (SIGINT, SIGTSTP: a way out to the
+        # shell) when this is set; a kiosk keeps them as plain keys.
+        os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
 
     from accountdesk.tui.app import known_themes
 

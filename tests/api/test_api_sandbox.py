@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 import pytest
 from api_sandbox_desk import SandboxDesk, unique_email
@@ -433,3 +434,15 @@ async def test_concurrent_calls_share_one_client(desk: SandboxDesk) -> None:
     _email, _password, token = await desk.register()
     profiles = await asyncio.gather(*(desk.api.get_profile(token.access_token) for _ in range(20)))
     assert len({profile.id for profile in profiles}) == 1
+
+
+async def test_httpx_request_log_masks_query_string_tokens(
+    desk: SandboxDesk, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The spec carries tokens in query strings; httpx logs each URL at INFO."""
+    _email, _password, login = await desk.register()
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        await desk.api.logout(login.access_token)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/logout?accessToken=" in logged
+    assert login.access_token not in logged

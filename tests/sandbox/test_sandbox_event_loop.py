@@ -7,8 +7,10 @@ thread pool so a login never stalls other requests.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
+import os
 import pkgutil
 import threading
 from collections.abc import Callable, Iterator
@@ -87,3 +89,35 @@ async def test_argon2_runs_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -
     # sign-up hashes; login verifies; a password change verifies and hashes.
     assert len(threads) == 4, threads
     assert loop_thread not in threads
+
+
+async def test_no_more_password_hashes_run_at_once_than_there_are_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each argon2 call holds 19 MiB: a burst of logins must queue, not multiply memory."""
+    running = 0
+    most = 0
+    guard = threading.Lock()
+    real = passwords._HASHER
+
+    class CountingHasher:
+        def verify(self, *args: Any) -> Any:
+            nonlocal running, most
+            with guard:
+                running += 1
+                most = max(most, running)
+            try:
+                return real.verify(*args)
+            finally:
+                with guard:
+                    running -= 1
+
+    transport = httpx.ASGITransport(app=create_app(":memory:"))
+    monkeypatch.setattr(passwords, "_HASHER", CountingHasher())
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+        api = Harness(client, *(await new_tenant(client)))
+        logins = await asyncio.gather(
+            *(api.login(unique_email("burst"), PASSWORD) for _ in range(4 * (os.cpu_count() or 1)))
+        )
+    assert {response.status_code for response in logins} == {401}
+    assert 1 <= most <= (os.cpu_count() or 1)

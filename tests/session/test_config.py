@@ -210,3 +210,68 @@ def test_file_may_redefine_the_sandbox_environment(config_file: Path) -> None:
 
 def test_settings_can_be_built_directly() -> None:
     assert isinstance(Settings(), Settings)
+
+
+KIOSK_TOML = """
+kiosk = true
+
+[kiosk_options]
+idle_seconds = 90
+warning_seconds = 15
+allow = ["quit", "api_log"]
+operator_pin = "4711-staff"
+"""
+
+
+def test_kiosk_options_come_from_their_own_table(config_file: Path) -> None:
+    config_file.write_text(KIOSK_TOML)
+    settings = load_settings()
+    assert settings.kiosk is True
+    options = settings.kiosk_options
+    assert (options.idle_seconds, options.warning_seconds) == (90, 15)
+    assert settings.kiosk_allows("api_log")
+    assert not settings.kiosk_allows("theme")
+    assert options.operator_pin is not None
+    assert options.operator_pin.get_secret_value() == "4711-staff"
+    assert "4711" not in repr(settings)
+    assert "4711" not in str(options)
+
+
+def test_the_kiosk_flag_keeps_the_files_kiosk_options(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_file.write_text(KIOSK_TOML.replace("kiosk = true", "kiosk = false"))
+    assert not load_settings().kiosk
+    assert load_settings().kiosk_allows("theme")  # not a kiosk: everything is offered
+    monkeypatch.setenv("ACCOUNTDESK_KIOSK", "true")
+    settings = load_settings(kiosk=True)
+    assert settings.kiosk
+    assert settings.kiosk_options.idle_seconds == 90
+    assert settings.kiosk_options.operator_pin is not None
+
+
+def test_kiosk_defaults_allow_nothing() -> None:
+    settings = load_settings(kiosk=True)
+    assert settings.kiosk_options.idle_seconds == 120
+    assert settings.kiosk_options.warning_seconds == 20
+    assert settings.kiosk_options.operator_pin is None
+    assert not any(
+        settings.kiosk_allows(feature)
+        for feature in ("quit", "theme", "environment", "config_path", "api_log", "mailbox")
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('allow = ["shell"]', "kiosk_options.allow"),
+        ("idle_seconds = 5", "kiosk_options.idle_seconds"),
+        ("idle_seconds = 60\nwarning_seconds = 60", "warning_seconds must be shorter"),
+        ('operator_pin = "12"', "kiosk_options.operator_pin"),
+        ("idle = 60", "kiosk_options.idle"),
+    ],
+)
+def test_invalid_kiosk_options_are_explained(config_file: Path, line: str, problem: str) -> None:
+    config_file.write_text(f"[kiosk_options]\n{line}\n")
+    with pytest.raises(ConfigError, match=problem):
+        load_settings()

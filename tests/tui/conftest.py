@@ -63,22 +63,25 @@ def sandbox_environment(sandbox: Any) -> Environment:
 
 @pytest.fixture
 def make_app(sandbox_environment: Environment) -> Callable[..., AccountDeskApp]:
-    """``make_app(environment=None, token_store=None, settings=None)``: an app on the test sandbox.
+    """``make_app(environment=None, token_store=None, settings=None, **options)``: an app on
+    the test sandbox.
 
     Defaults: the shared test sandbox and a fresh `MemoryTokenStore`. Pass ``environment`` to
     aim elsewhere (e.g. a ``fresh_tenant``), or ``Environment(base_url=None, ...)`` for the
-    embedded sandbox subprocess.
+    embedded sandbox subprocess. ``options`` go to the app (e.g. a fake ``clock``).
     """
 
     def build(
         environment: Environment | None = None,
         token_store: TokenStore | None = None,
         settings: Settings | None = None,
+        **options: Any,
     ) -> AccountDeskApp:
         return AccountDeskApp(
             settings or Settings(),
             environment or sandbox_environment,
             token_store=token_store if token_store is not None else MemoryTokenStore(),
+            **options,
         )
 
     return build

@@ -8,14 +8,17 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from accountdesk.api import CustomerApiClient, CustomerDetails, CustomerSignup
-from accountdesk.session import Environment
+from accountdesk.session import Environment, Settings
+from accountdesk.session.config import KioskFeature, KioskOptions
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.account import AccountScreen
 
+EMBEDDED = Environment(name="sandbox", base_url=None, tenant="demo", client_id="demo-storefront")
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "Demo-Password-42"
 CUSTOMER_PASSWORD = "Shell-Test-Pass-77"
@@ -114,3 +117,38 @@ async def demo_logged_in(pilot: Pilot[Any]) -> None:
     name = app.screen.query_one("#account-name", Static)
     await wait_until(pilot, lambda: "Lovelace" in str(name.render()), what="the profile")
     await settle(pilot)
+
+
+OPERATOR_PIN = "2468"
+
+
+class FakeClock:
+    """A monotonic clock that moves only when told (the kiosk's idle watch reads it)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def kiosk_settings(*allow: KioskFeature, **settings: Any) -> Settings:
+    """Kiosk mode with the default idle times, operator PIN `OPERATOR_PIN`, ``allow``ing some."""
+    options = KioskOptions(allow=frozenset(allow), operator_pin=OPERATOR_PIN)
+    return Settings(kiosk=True, kiosk_options=options, **settings)
+
+
+def record_notifications(app: AccountDeskApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every message ``app.notify`` shows from now on, in order (the toasts are shown too)."""
+    said: list[str] = []
+    original = app.notify
+
+    def record(message: str, **options: Any) -> None:
+        said.append(message)
+        original(message, **options)
+
+    monkeypatch.setattr(app, "notify", record)
+    return said

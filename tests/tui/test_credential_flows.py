@@ -13,6 +13,7 @@ from helpers import (
     environment_for,
     latest_mail,
     log_in,
+    record_notifications,
     settle,
     unique_email,
     wait_mode,
@@ -61,18 +62,6 @@ from accountdesk.tui.widgets.password_strength import PasswordInput
 MakeApp = Callable[..., AccountDeskApp]
 NEW_PASSWORD = "quietly-violet-harbour-telescope"
 SIZE = (120, 40)
-
-
-def record_notifications(app: AccountDeskApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    said: list[str] = []
-    original = app.notify
-
-    def record(message: str, **options: Any) -> None:
-        said.append(message)
-        original(message, **options)
-
-    monkeypatch.setattr(app, "notify", record)
-    return said
 
 
 def focused_id(app: AccountDeskApp) -> str | None:

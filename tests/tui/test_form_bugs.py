@@ -21,6 +21,7 @@ from helpers import (
     wait_until,
 )
 from keystrokes import type_burst
+from textual import events
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from accountdesk.api import CustomerSignup, UnauthorizedError
@@ -345,3 +346,29 @@ async def test_copying_a_code_offers_it_on_screen(
         assert box.selected_text == token
         assert app.focused is box
         assert all(token not in notice for notice in notices)
+
+
+# -- a field is judged when the user leaves it, not when the terminal loses focus ------------
+
+
+async def test_switching_away_from_the_terminal_does_not_flag_an_untouched_field(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_ready(pilot, app)
+        await settle(pilot)
+        email = app.screen.query_one("#login-email", Input)
+        email.focus()
+        await pilot.pause()
+        field = next(node for node in email.ancestors if isinstance(node, FormField))
+        app.post_message(events.AppBlur())
+        await wait_until(pilot, lambda: not app.app_focus and app.screen.focused is None)
+        await pilot.pause()
+        assert not field.has_class("-invalid")
+        app.post_message(events.AppFocus())
+        await wait_until(pilot, lambda: app.screen.focused is email)
+        assert not field.has_class("-invalid")
+        # Leaving the field for real still says what is missing.
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: field.has_class("-invalid"))

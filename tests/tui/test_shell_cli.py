@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,45 @@ def test_sandbox_subcommand_is_delegated() -> None:
     result = run_cli("sandbox", "--help")
     assert result.returncode == 0
     assert "serve" in result.stdout
+
+
+def _kiosk_config(isolated_user_dirs: Path, allow: str = "") -> None:
+    config = isolated_user_dirs / "config" / "accountdesk" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"kiosk = true\n[kiosk_options]\nallow = [{allow}]\n")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--env", "sandbox"], ["--base-url", "http://127.0.0.1:9"], ["--tenant", "other"]],
+)
+def test_a_kiosk_refuses_to_be_pointed_elsewhere(
+    isolated_user_dirs: Path, capsys: pytest.CaptureFixture[str], arguments: list[str]
+) -> None:
+    _kiosk_config(isolated_user_dirs)
+    assert main(arguments) == EXIT_USAGE
+    assert "kiosk mode: the environment comes from the config file" in capsys.readouterr().err
+
+
+def test_a_kiosk_does_not_print_its_config_path_unless_allowed(
+    isolated_user_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--kiosk", "--config-path"]) == EXIT_USAGE
+    assert "kiosk mode: the config path is not shown" in capsys.readouterr().err
+    _kiosk_config(isolated_user_dirs, allow='"config_path"')
+    assert main(["--config-path"]) == 0
+    assert capsys.readouterr().out.strip().endswith("config.toml")
+
+
+def test_a_kiosk_keeps_ctrl_c_and_ctrl_z_from_the_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from accountdesk.tui.app import AccountDeskApp
+
+    seen: list[str | None] = []
+    monkeypatch.setenv("TEXTUAL_ALLOW_SIGNALS", "1")
+    monkeypatch.setattr(
+        AccountDeskApp, "run", lambda _app: seen.append(os.environ.get("TEXTUAL_ALLOW_SIGNALS"))
+    )
+    assert main(["--kiosk"]) == 0
+    assert seen == [None]

@@ -51,7 +51,16 @@ async def email_confirm_step(pilot: Pilot[Any]) -> None:
     await open_by_key(pilot, "m", ChangeEmailScreen)
     await pilot.press(*"ada.new@example.com", "enter")
     await pilot.press(*DEMO_PASSWORD, "enter")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmEmailChangeScreen))
+    # The step is current before its Mount handler focuses the code field: wait for the focus,
+    # as a person waits for the field to show (the first key was lost on a busy machine).
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, ConfirmEmailChangeScreen)
+            and pilot.app.focused is not None
+            and pilot.app.focused.id == "confirm-email-token"
+        ),
+    )
     await pilot.press(*"not-the-code", "enter")
     await settle(pilot)
 

@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import quote
@@ -65,6 +66,27 @@ __all__ = ["USER_AGENT", "CustomerApiClient"]
 USER_AGENT = f"accountdesk/{accountdesk.__version__} (+python-httpx)"
 
 _log = logging.getLogger(__name__)
+
+
+class _RedactedHttpxLog(logging.Filter):
+    """httpx logs every request's full URL at INFO, and the spec puts tokens in query strings
+    (`/logout?accessToken=`): whoever turns on INFO logging must not get tokens in their log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                f"{arg.scheme}://{arg.netloc.decode('ascii')}"
+                f"{redact_path(arg.raw_path.decode('ascii'))}"
+                if isinstance(arg, httpx.URL)
+                else arg
+                for arg in record.args
+            )
+        return True
+
+
+_HTTPX_LOG = logging.getLogger("httpx")
+if not any(isinstance(existing, _RedactedHttpxLog) for existing in _HTTPX_LOG.filters):
+    _HTTPX_LOG.addFilter(_RedactedHttpxLog())
 
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 _ValueT = TypeVar("_ValueT")
@@ -732,15 +754,19 @@ class CustomerApiClient:
         if self._trace is None:
             return
         raw_path = request.url.raw_path.decode("ascii", errors="replace")
+        duration = time.perf_counter() - started
         event = TraceEvent(
             method=request.method,
             path=redact_path(raw_path),
             status=response.status_code if response is not None else None,
-            duration_ms=(time.perf_counter() - started) * 1000.0,
+            duration_ms=duration * 1000.0,
             request_body=redact_body(request.content) if request.content else None,
             response_body=redact_body(response.content) if response is not None else None,
             error=str(error) if error is not None else None,
             request_headers=redact_headers(dict(request.headers)),
+            origin=f"{request.url.scheme}://{request.url.netloc.decode('ascii', errors='replace')}",
+            started_at=datetime.now(UTC) - timedelta(seconds=duration),
+            response_headers=redact_headers(dict(response.headers)) if response is not None else {},
         )
         try:
             self._trace(event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 __all__ = ["TraceCallback", "TraceEvent"]
 
@@ -21,6 +22,10 @@ class TraceEvent:
         response_body: the answer's body (secrets masked, long bodies shortened), or ``None``.
         error: a sentence describing the failure, or ``None`` on success.
         request_headers: the headers sent, ``Authorization`` masked (``Bearer ***``).
+        origin: scheme, host and port the request went to (``http://127.0.0.1:8765``), so
+            an exported request (curl, HAR) names its server even after a reconnect moved it.
+        started_at: when the attempt started (UTC), or ``None`` when not known.
+        response_headers: the answer's headers, cookies and tokens masked.
     """
 
     method: str
@@ -31,6 +36,9 @@ class TraceEvent:
     response_body: str | None
     error: str | None
     request_headers: Mapping[str, str] = field(default_factory=dict)
+    origin: str = ""
+    started_at: datetime | None = None
+    response_headers: Mapping[str, str] = field(default_factory=dict)
 
 
 TraceCallback = Callable[[TraceEvent], None]

@@ -15,7 +15,15 @@ from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -34,6 +42,12 @@ AD_HOC_ENVIRONMENT = "custom"
 TENANT_PATTERN = r"^[a-z][a-z0-9]+$"
 
 TokenStoreSetting = Literal["auto", "keyring", "file", "memory"]
+
+# What a kiosk may still offer (`KioskOptions.allow`); everything else that leads out of the
+# customer's own flows is off.
+KioskFeature = Literal[
+    "quit", "theme", "environment", "config_path", "api_log", "mailbox", "reconnect", "screenshot"
+]
 
 
 class ConfigError(Exception):
@@ -100,6 +114,34 @@ class SocialLoginSettings(BaseModel):
         if self.authorize_url is not None:
             return self.authorize_url
         return f"https://{self.auth0_domain}/authorize"
+
+
+class KioskOptions(BaseModel):
+    """How a kiosk (``kiosk = true``) behaves: ``[kiosk_options]`` in config.toml.
+
+    A kiosk is a shared terminal left unattended. After ``idle_seconds`` without a key or a
+    click the session ends and every trace of the customer is wiped; the last
+    ``warning_seconds`` are counted down on screen. ``allow`` turns features back on that a
+    kiosk hides (the ways out to a shell, the developer views). ``operator_pin`` unlocks the
+    operator menu (quit, reconnect) behind the operator key; without it that menu is off and
+    the kiosk is stopped from outside (its service manager).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    idle_seconds: int = Field(default=120, ge=30, le=86_400)
+    warning_seconds: int = Field(default=20, ge=5, le=300)
+    allow: frozenset[KioskFeature] = frozenset()
+    operator_pin: SecretStr | None = Field(default=None, min_length=4)
+
+    @model_validator(mode="after")
+    def _warning_within_idle(self) -> Self:
+        if self.warning_seconds >= self.idle_seconds:
+            raise ValueError("warning_seconds must be shorter than idle_seconds")
+        return self
+
+    def allows(self, feature: KioskFeature) -> bool:
+        return feature in self.allow
 
 
 class Environment(BaseModel):
@@ -185,12 +227,18 @@ class Settings(BaseSettings):
     environment: str = SANDBOX_ENVIRONMENT
     token_store: TokenStoreSetting = "auto"  # noqa: S105 - a store kind, not a secret
     kiosk: bool = False
+    # A table of its own, not `[kiosk]`: `kiosk = true` (the flag, ACCOUNTDESK_KIOSK) must be
+    # able to switch kiosk mode on without replacing the file's kiosk options.
+    kiosk_options: KioskOptions = Field(default_factory=KioskOptions)
     theme: str = "textual-dark"
     # The UI's language ("en", "de"); unset: the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
     language: str | None = None
     # Binding id -> keys, e.g. {"toggle-api-log": "f12"}: for keys a terminal or multiplexer
     # (tmux, zellij, wezterm) already takes. README.md lists the ids.
     keymap: dict[str, str] = Field(default_factory=dict)
+    # Where the screenshot key and the API log's HAR export offer to save (the prompt shows it
+    # and takes another folder); None: the user's pictures or downloads folder, else the cwd.
+    export_dir: Path | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -230,6 +278,10 @@ class Settings(BaseSettings):
         if self.environment not in self.environments:
             raise ValueError(self._unknown_environment(self.environment))
         return self
+
+    def kiosk_allows(self, feature: KioskFeature) -> bool:
+        """Whether ``feature`` is offered: always outside kiosk mode, in it when allowed."""
+        return not self.kiosk or self.kiosk_options.allows(feature)
 
     def _unknown_environment(self, name: str) -> str:
         known = ", ".join(sorted(self.environments))

@@ -188,6 +188,22 @@ class SessionManager:
         """Whether the current customer session is kept in the token store."""
         return self._customer is not None and self._customer.remember
 
+    def live_secrets(self) -> list[str]:
+        """Every token held right now (access, refresh, saas; anonymous and customer).
+
+        For checks that nothing secret leaves the app (a saved screenshot); never log these.
+        """
+        leases = [self._anonymous]
+        saas = None
+        if self._customer is not None:
+            leases.append(self._customer.lease)
+            saas = self._customer.saas_token
+        tokens = [saas]
+        for lease in leases:
+            if lease is not None:
+                tokens += [lease.access_token, lease.refresh_token]
+        return [token for token in tokens if token]
+
     def subscribe(self, callback: Callable[[SessionEvent], None]) -> Callable[[], None]:
         """Call ``callback`` on every `SessionEvent`; returns the unsubscribe function."""
         return self._subscribers.subscribe(callback)

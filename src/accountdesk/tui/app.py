@@ -9,23 +9,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from pathlib import PurePath
+from datetime import datetime
+from pathlib import Path, PurePath
 from typing import ClassVar
 
-from textual import on, work
-from textual.app import App
+from textual import events, on, work
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from accountdesk import __version__
 from accountdesk.api import TraceEvent
+from accountdesk.api.har import as_curl, har_text
 from accountdesk.api.sandbox_extras import is_loopback_sandbox
 from accountdesk.session import (
     AccountService,
+    BackendNotReadyError,
     Environment,
     LoggedOut,
     LogoutReason,
@@ -37,12 +43,16 @@ from accountdesk.session import (
     TokenStore,
     choose_token_store,
 )
-from accountdesk.tui import i18n, preferences
+from accountdesk.session.config import KioskOptions
+from accountdesk.session.secret_scan import secrets_in
+from accountdesk.tui import i18n, preferences, themes
 from accountdesk.tui.backend import Backend
 from accountdesk.tui.commands import BoundActionsProvider
 from accountdesk.tui.context import BackendState
+from accountdesk.tui.exports import ExportKind, default_folder, file_name, typed_secrets
 from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.key_order import KeysInOrderApp
+from accountdesk.tui.kiosk import Kiosk, kiosk_keymap
 from accountdesk.tui.messages import ApiCallLogged, SessionEventReceived, WorkerFailed
 from accountdesk.tui.navigation import (
     ACCOUNT_MODE,
@@ -53,10 +63,34 @@ from accountdesk.tui.navigation import (
 )
 from accountdesk.tui.paths import stylesheets
 from accountdesk.tui.screens.confirm import ConfirmScreen
+from accountdesk.tui.screens.export import CopiedTextScreen, SaveFolderScreen
+from accountdesk.tui.themes import known_themes
 from accountdesk.tui.widgets.api_log import ApiLogPanel
 from accountdesk.tui.wording import (
+    API_LOG_EMPTY,
+    COPY_CURL_KEY,
+    COPY_CURL_TOOLTIP,
+    CURL_NOTE,
+    CURL_TITLE,
+    HIGH_CONTRAST_KEY,
+    HIGH_CONTRAST_TOOLTIP,
+    NO_REQUEST_SELECTED,
+    NOT_SAVED_TITLE,
+    OPERATOR_HELP,
+    SAVE_HAR_KEY,
+    SAVE_HAR_TITLE,
+    SAVE_HAR_TOOLTIP,
+    SAVE_SCREENSHOT_TITLE,
+    SAVED_TITLE,
+    SCREENSHOT_KEY,
+    SCREENSHOT_REFUSED,
+    SCREENSHOT_TOOLTIP,
+    START_OVER,
+    START_OVER_HELP,
     UNEXPECTED_FAILURE_TITLE,
     describe,
+    save_failed,
+    saved_to,
     with_reconnect_advice,
 )
 
@@ -67,12 +101,11 @@ _log = logging.getLogger(__name__)
 # How long closing waits for a mode switch in flight (mounting takes milliseconds).
 SWITCH_FINISH_SECONDS = 5.0
 
-# Light/dark partners; any other theme toggles to the textual pair by its darkness.
-_THEME_PARTNERS = {
-    "textual-dark": "textual-light",
-    "textual-light": "textual-dark",
-    "ansi-dark": "ansi-light",
-    "ansi-light": "ansi-dark",
+# The names under which the demo keys' files are handed to Textual's delivery (a download in
+# a browser): Textual's own "screenshot" delivery would bypass the secret scan.
+_DELIVERIES: dict[str, ExportKind] = {
+    "accountdesk-screenshot": "screenshot",
+    "accountdesk-har": "har",
 }
 
 
@@ -109,6 +142,41 @@ class AccountDeskApp(KeysInOrderApp[int]):
             priority=True,
         ),
         Binding(
+            "f6",
+            "copy_curl",
+            COPY_CURL_KEY,
+            tooltip=COPY_CURL_TOOLTIP,
+            id="api-log-copy-curl",
+            priority=True,
+        ),
+        Binding(
+            "f7",
+            "save_har",
+            SAVE_HAR_KEY,
+            tooltip=SAVE_HAR_TOOLTIP,
+            id="api-log-save-har",
+            priority=True,
+        ),
+        Binding(
+            "f8",
+            "save_screenshot",
+            SCREENSHOT_KEY,
+            tooltip=SCREENSHOT_TOOLTIP,
+            id="screenshot",
+            priority=True,
+            # In the palette; the footer has no room for a key used once per demo.
+            show=False,
+        ),
+        Binding(
+            "f9",
+            "toggle_contrast",
+            HIGH_CONTRAST_KEY,
+            tooltip=HIGH_CONTRAST_TOOLTIP,
+            id="toggle-contrast",
+            priority=True,
+            show=False,
+        ),
+        Binding(
             "f3",
             "open_mailbox",
             N_("Mailbox"),
@@ -143,6 +211,19 @@ class AccountDeskApp(KeysInOrderApp[int]):
             id="quit",
             priority=True,
         ),
+        # Kiosk mode only (see check_action).
+        Binding(
+            "ctrl+r",
+            "start_over",
+            START_OVER,
+            tooltip=START_OVER_HELP,
+            id="start-over",
+            priority=True,
+        ),
+        # No description: neither the footer nor the palette shows a customer the way in.
+        Binding(
+            "f12", "kiosk_operator", "", tooltip=OPERATOR_HELP, id="kiosk-operator", priority=True
+        ),
     ]
 
     backend_state: reactive[BackendState] = reactive[BackendState]("connecting")
@@ -163,7 +244,9 @@ class AccountDeskApp(KeysInOrderApp[int]):
         *,
         token_store: TokenStore | None = None,
         store_notice: StoreNotice | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``clock`` times a kiosk's idle sessions (tests pass a fake one)."""
         # Before anything is composed: every widget built from now on speaks it.
         i18n.use_language(i18n.choose_language(settings.language))
         super().__init__()
@@ -180,6 +263,10 @@ class AccountDeskApp(KeysInOrderApp[int]):
             probe_sandbox=is_loopback_sandbox,
         )
         self._navigation = Navigator(self)
+        self.kiosk = Kiosk(self, settings.kiosk_options, clock) if settings.kiosk else None
+        self._last_export_folder: Path | None = None
+        for theme in themes.THEMES:
+            self.register_theme(theme)
         self.theme = preferences.starting_theme(settings)
         self.base_url = environment.base_url
 
@@ -210,6 +297,10 @@ class AccountDeskApp(KeysInOrderApp[int]):
         return self._environment.base_url is None or self.sandbox_detected
 
     @property
+    def kiosk_options(self) -> KioskOptions | None:
+        return self.kiosk.options if self.kiosk is not None else None
+
+    @property
     def api_log(self) -> list[TraceEvent]:
         return self._api_log
 
@@ -221,11 +312,22 @@ class AccountDeskApp(KeysInOrderApp[int]):
     # -- lifecycle -------------------------------------------------------------------------
 
     async def on_mount(self) -> None:
-        self.set_keymap(self.settings.keymap)
+        keymap = self.settings.keymap
+        self.set_keymap(kiosk_keymap(keymap) if self.kiosk is not None else keymap)
+        self._follow_colour_needs()
         await self._navigation.start()
-        # Saved from now on: the theme chosen (ctrl+t or the palette) is the next start's.
-        self.watch(self, "theme", preferences.remember_theme, init=False)
+        if self.kiosk is not None:
+            # A kiosk writes nothing to the disk, not even the look a customer chose.
+            self.kiosk.start()
+        else:
+            # Saved from now on: the theme chosen (ctrl+t or the palette) is the next start's.
+            self.watch(self, "theme", preferences.remember_theme, init=False)
         self.connect()
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.kiosk is not None and isinstance(event, events.InputEvent):
+            self.kiosk.input_seen()
+        await super().on_event(event)
 
     async def on_unmount(self) -> None:
         await self.backend.close()
@@ -293,13 +395,37 @@ class AccountDeskApp(KeysInOrderApp[int]):
     # -- actions ---------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        kiosk = self.kiosk
+        if action == "start_over":
+            return kiosk is not None
+        if action == "kiosk_operator":
+            return kiosk is not None and kiosk.options.operator_pin is not None
+        if kiosk is not None and not kiosk.allows_action(action):
+            return False
         if action == "open_mailbox":
             return self.is_sandbox
         if action == "logout":
             return self.logged_in
-        if action == "clear_api_log":
+        if action in ("clear_api_log", "copy_curl", "save_har"):
             return self.show_api_log
         return True
+
+    def action_help_quit(self) -> None:
+        # Textual answers ctrl+c with "press ctrl+q to quit": not advice for a kiosk customer.
+        if self.kiosk is None or self.kiosk.allows_action("quit"):
+            super().action_help_quit()
+
+    def action_start_over(self) -> None:
+        self.start_over()
+
+    @work(exclusive=True, group="start-over", exit_on_error=False, description="Starting over")
+    async def start_over(self) -> None:
+        if self.kiosk is not None:
+            await self.kiosk.start_over()
+
+    def action_kiosk_operator(self) -> None:
+        if self.kiosk is not None:
+            self.kiosk.ask_for_pin()
 
     def action_toggle_api_log(self) -> None:
         self.show_api_log = not self.show_api_log
@@ -329,10 +455,107 @@ class AccountDeskApp(KeysInOrderApp[int]):
                 panel.sync()
 
     def action_toggle_dark(self) -> None:
-        partner = _THEME_PARTNERS.get(self.theme)
-        if partner is None:
-            partner = "textual-light" if self.current_theme.dark else "textual-dark"
-        self.theme = partner
+        self.theme = themes.light_dark_partner(self.theme, dark=self.current_theme.dark)
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = themes.contrast_partner(self.theme, dark=self.current_theme.dark)
+
+    def watch_theme(self) -> None:
+        self._follow_colour_needs()
+
+    def _follow_colour_needs(self) -> None:
+        # Shapes for focus (styles/accessible.tcss) where colour can't be relied on.
+        self.set_class(self.no_color or themes.is_high_contrast(self.theme), "-shapes")
+
+    # -- demo exports: curl, HAR, screenshots ----------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # Textual offers its own "Screenshot" (routed through ours below); ours is listed once,
+        # as a bound action. A kiosk then drops what its config does not allow.
+        commands = (
+            command
+            for command in super().get_system_commands(screen)
+            if command.title != "Screenshot"
+        )
+        yield from commands if self.kiosk is None else self.kiosk.system_commands(commands)
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        # Textual's screenshot action and command land here: no picture skips the secret scan.
+        self.action_save_screenshot()
+        return None
+
+    def action_copy_curl(self) -> None:
+        selected = next((panel.selected for panel in self.screen.query(ApiLogPanel)), None)
+        if selected is None:
+            self.notify(_(NO_REQUEST_SELECTED), severity="warning", markup=False)
+            return
+        text = as_curl(selected)
+        self.copy_to_clipboard(text)
+        self.push_screen(CopiedTextScreen(_(CURL_TITLE), _(CURL_NOTE), text))
+
+    def action_save_har(self) -> None:
+        if not self._api_log:
+            self.notify(_(API_LOG_EMPTY), severity="warning", markup=False)
+            return
+        text = har_text(self._api_log, creator=self.TITLE, version=__version__)
+        self._ask_folder_then_save("har", _(SAVE_HAR_TITLE), text)
+
+    def action_save_screenshot(self) -> None:
+        # Taken now: the folder prompt must not be in the picture.
+        svg = self.export_screenshot()
+        secrets = [*typed_secrets(self.screen_stack), *self._session_secrets()]
+        if secrets_in(svg, secrets):
+            self.notify(
+                _(SCREENSHOT_REFUSED), title=_(NOT_SAVED_TITLE), severity="error", markup=False
+            )
+            return
+        self._ask_folder_then_save("screenshot", _(SAVE_SCREENSHOT_TITLE), svg)
+
+    def _session_secrets(self) -> list[str]:
+        try:
+            return self.session.live_secrets()
+        except BackendNotReadyError:
+            return []  # no session yet, so no token either
+
+    def _ask_folder_then_save(self, kind: ExportKind, title: str, text: str) -> None:
+        name = file_name(kind, datetime.now())
+        folder = default_folder(self.settings, kind, self._last_export_folder)
+
+        def save(chosen: Path | None) -> None:
+            if chosen is None:
+                return
+            self._last_export_folder = chosen
+            delivery = next(key for key, value in _DELIVERIES.items() if value == kind)
+            self.deliver_text(
+                io.StringIO(text),
+                save_directory=chosen,
+                save_filename=name,
+                mime_type="image/svg+xml" if kind == "screenshot" else "application/json",
+                name=delivery,
+            )
+
+        self.push_screen(SaveFolderScreen(title, folder, name), save)
+
+    @on(events.DeliveryComplete)
+    def _export_saved(self, event: events.DeliveryComplete) -> None:
+        if event.name in _DELIVERIES:
+            where = event.path if event.path is not None else event.name
+            self.notify(saved_to(where), title=_(SAVED_TITLE), markup=False)
+
+    @on(events.DeliveryFailed)
+    def _export_failed(self, event: events.DeliveryFailed) -> None:
+        if event.name in _DELIVERIES:
+            self.notify(
+                save_failed(event.exception),
+                title=_(NOT_SAVED_TITLE),
+                severity="error",
+                markup=False,
+            )
 
     def action_open_mailbox(self) -> None:
         # Imported here: the mailbox is a sandbox-only extra, not worth paying for at startup.
@@ -373,10 +596,3 @@ class AccountDeskApp(KeysInOrderApp[int]):
 
     def watch_sandbox_detected(self) -> None:
         self.refresh_bindings()
-
-
-def known_themes() -> set[str]:
-    """Names accepted by ``--theme`` and the ``theme`` setting."""
-    from textual.theme import BUILTIN_THEMES
-
-    return set(BUILTIN_THEMES)

@@ -205,7 +205,10 @@ class Backend:
 
     async def _start_sandbox(self) -> str | None:
         await self._stop_sandbox()
-        sandbox = EmbeddedSandbox(platformdirs.user_data_path(APP_NAME))
+        # A kiosk's customers (sign-ups, addresses, mail) must not stay on its disk.
+        sandbox = EmbeddedSandbox(
+            platformdirs.user_data_path(APP_NAME), in_memory=self._settings.kiosk
+        )
         try:
             base_url = await sandbox.start()
         except SandboxStartError as error:

@@ -14,6 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from accountdesk.tui.i18n import _
+from accountdesk.tui.wording import PALETTE_KEYWORDS
 
 # Already offered by Textual's own system commands provider.
 _SYSTEM_ACTIONS = frozenset({"quit", "command_palette", "change_theme", "help_quit"})
@@ -61,8 +62,12 @@ class BoundActionsProvider(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, binding_id, callback in self._commands():
-            # The binding id names the action in other words ("toggle-theme" for
-            # "Light/dark"): searching "theme" finds it. Names still rank first.
-            score = max(matcher.match(name), matcher.match(binding_id.replace("-", " ")) * 0.9)
+            # The binding id and the keywords name the action in other words ("toggle-theme",
+            # "dark light" for "Light/dark"): searching "theme" finds it. Names rank first.
+            score = max(
+                matcher.match(name),
+                matcher.match(binding_id.replace("-", " ")) * 0.9,
+                matcher.match(_(PALETTE_KEYWORDS.get(binding_id, ""))) * 0.8,
+            )
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)

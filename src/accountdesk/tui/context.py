@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from accountdesk.api import TraceEvent
     from accountdesk.session import AccountService, Environment, SessionManager, StoreNotice
+    from accountdesk.session.config import KioskOptions
     from accountdesk.tui.navigation import Navigator
 
 BackendState = Literal["connecting", "ready", "failed"]
@@ -60,6 +61,11 @@ class AppServices(Protocol):
     @property
     def api_log(self) -> list[TraceEvent]:
         """Every API request of this run, oldest first (bodies already redacted)."""
+        ...
+
+    @property
+    def kiosk_options(self) -> KioskOptions | None:
+        """How the kiosk behaves in kiosk mode (a shared terminal); None otherwise."""
         ...
 
     @property

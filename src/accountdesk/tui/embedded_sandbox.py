@@ -48,7 +48,10 @@ def _die_with_parent() -> Callable[[], None] | None:
     return set_death_signal
 
 
-def sandbox_command(db_path: Path, *, parent_pid: int) -> list[str]:
+IN_MEMORY = ":memory:"
+
+
+def sandbox_command(db_path: Path | str, *, parent_pid: int) -> list[str]:
     """The command line of the embedded sandbox (demo data seeded, loopback, free port)."""
     return [
         sys.executable,
@@ -70,9 +73,16 @@ def sandbox_command(db_path: Path, *, parent_pid: int) -> list[str]:
 class EmbeddedSandbox:
     """One sandbox child process: `start` returns its base URL, `stop` ends it."""
 
-    def __init__(self, data_dir: Path, *, startup_timeout: float = STARTUP_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        startup_timeout: float = STARTUP_TIMEOUT_SECONDS,
+        in_memory: bool = False,
+    ) -> None:
+        """``in_memory`` keeps the sandbox's customers and mail off the disk (a kiosk)."""
         self.data_dir = data_dir
-        self.db_path = data_dir / "sandbox.db"
+        self.db_path: Path | str = IN_MEMORY if in_memory else data_dir / "sandbox.db"
         # The sandbox logs every request to stderr; a pipe nobody reads would fill up and
         # freeze it, so stderr goes to a file that is also where the failure tail comes from.
         self.log_path = data_dir / "sandbox.log"

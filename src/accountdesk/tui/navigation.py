@@ -105,6 +105,8 @@ class Navigator:
         self._reauthenticating: str | None = None
         self._overlay_open = False
         self._in_flight: set[asyncio.Task[None]] = set()
+        # A kiosk's "Start over" is under way: the logout it causes is expected, not news.
+        self._starting_over = False
 
     @property
     def mode(self) -> str:
@@ -222,6 +224,8 @@ class Navigator:
             self.show_fresh(ACCOUNT_MODE)
         elif isinstance(event, EmailChanged):
             services.customer_email = event.email
+        elif isinstance(event, LoggedOut) and self._starting_over:
+            services.customer_email = None
         elif isinstance(event, LoggedOut):
             previous_email = services.customer_email
             services.customer_email = None
@@ -274,6 +278,21 @@ class Navigator:
         self._overlay_open = False
         self._reauthenticating = None
         self.show_fresh(AUTH_MODE)
+
+    # -- starting over (kiosk) ---------------------------------------------------------------
+
+    def start_over(self) -> None:
+        """A fresh login screen and nothing else: both stacks (every form, dialog, overlay
+        and the mailbox) are dropped. Until `started_over`, a logout that follows it is
+        expected: no second switch, no "You are logged out." for the next customer to read."""
+        self._starting_over = True
+        services_of(self._app).customer_email = None
+        self._overlay_open = False
+        self._reauthenticating = None
+        self.show_fresh(AUTH_MODE)
+
+    def started_over(self) -> None:
+        self._starting_over = False
 
     # -- back to login -----------------------------------------------------------------------
 

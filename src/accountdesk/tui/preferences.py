@@ -38,10 +38,10 @@ def starting_theme(settings: Settings) -> str:
     """The theme to start with: an explicit setting, else the one last chosen, else the default."""
     if "theme" in settings.model_fields_set:
         return settings.theme
-    from textual.theme import BUILTIN_THEMES
+    from accountdesk.tui.themes import known_themes
 
     remembered = _load().get("theme")
-    if isinstance(remembered, str) and remembered in BUILTIN_THEMES:
+    if isinstance(remembered, str) and remembered in known_themes():
         return remembered
     return settings.theme
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from accountdesk.tui import i18n
 from accountdesk.tui.i18n import N_, _
+from accountdesk.tui.wording import NO_SUCH_FOLDER
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_RECOMMENDED_LENGTH = 15
@@ -40,6 +42,11 @@ def control_characters_problem(value: str) -> str | None:
     if _CONTROL_CHARACTERS.search(value):
         return _("Remove the tabs, line breaks or other control characters.")
     return None
+
+
+def folder_problem(value: str) -> str | None:
+    """A folder to save into must exist (creating one from a typo would hide the file)."""
+    return None if Path(value.strip()).expanduser().is_dir() else _(NO_SUCH_FOLDER)
 
 
 def required_problem(value: str, label: str) -> str | None:

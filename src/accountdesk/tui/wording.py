@@ -85,6 +85,19 @@ _STORE_NOTICES = {
 }
 
 
+ERROR_MARK = "✗"
+SUCCESS_MARK = "✓"
+
+
+def marked_error(message: str) -> str:
+    """An error as shown on screen: the mark tells it apart where colour cannot."""
+    return f"{ERROR_MARK} {message}"
+
+
+def marked_success(message: str) -> str:
+    return f"{SUCCESS_MARK} {message}"
+
+
 def plural(count: int, one: str, other: str) -> str:
     """``one`` or ``other`` by ``count`` (by the UI language's plural rules), with ``{n}``
     replaced by the count, written the language's way."""
@@ -230,3 +243,108 @@ def store_notice_text(notice: StoreNotice | None) -> str:
             'or "keyring" in config.toml to keep them.'
         )
     return _(_STORE_NOTICES[notice])
+
+
+# -- kiosk mode (a shared terminal) ------------------------------------------------------------
+
+# Command-line errors, printed before the UI's language is chosen: English, like argparse's.
+KIOSK_REFUSES_ENVIRONMENT = (
+    'kiosk mode: the environment comes from the config file; add "environment" to '
+    "allow under [kiosk_options] to choose it on the command line"
+)
+KIOSK_REFUSES_CONFIG_PATH = (
+    'kiosk mode: the config path is not shown; add "config_path" to allow under [kiosk_options]'
+)
+START_OVER = N_("Start over")
+START_OVER_HELP = N_("End the session and wipe everything entered, for the next customer.")
+STILL_THERE_TITLE = N_("Still there?")
+STILL_THERE_STAY = N_("I'm still here")
+STILL_THERE_HINT = N_("Press any key to stay.")
+OPERATOR_PIN_TITLE = N_("Operator")
+OPERATOR_PIN_LABEL = N_("PIN")
+OPERATOR_PIN_WRONG = N_("Wrong PIN.")
+OPERATOR_UNLOCK = N_("Unlock")
+OPERATOR_MENU_TITLE = N_("Operator menu")
+OPERATOR_QUIT = N_("Quit Account Desk")
+OPERATOR_RECONNECT = N_("Reconnect")
+OPERATOR_CLOSE = N_("Close")
+OPERATOR_HELP = N_("Operator menu (PIN): quit, reconnect.")
+
+
+def kiosk_banner(idle_seconds: int) -> str:
+    """The line every kiosk screen shows under the status line."""
+    return _("Shared terminal · your session ends and is wiped after {duration} idle").format(
+        duration=duration_text(idle_seconds)
+    )
+
+
+def session_ends_in(seconds: int) -> str:
+    """The countdown before an idle kiosk session ends."""
+    return _("Your session ends in {duration} and everything entered is wiped.").format(
+        duration=seconds_text(seconds)
+    )
+
+
+# -- accessibility and demo exports (binding names, dialogs, notices) -----------------------
+
+HIGH_CONTRAST_KEY = N_("High contrast")
+HIGH_CONTRAST_TOOLTIP = N_("Switch the high-contrast theme on or off (dark or light, as now).")
+COPY_CURL_KEY = N_("Copy as curl")
+COPY_CURL_TOOLTIP = N_(
+    "Copy the selected API request as a curl command; tokens and passwords read ***."
+)
+SAVE_HAR_KEY = N_("Save HAR")
+SAVE_HAR_TOOLTIP = N_(
+    "Save the whole API log as a HAR file that browsers' developer tools open; "
+    "tokens and passwords read ***."
+)
+SCREENSHOT_KEY = N_("Screenshot")
+SCREENSHOT_TOOLTIP = N_(
+    "Save the current screen as an SVG picture (not saved if it shows a password or token)."
+)
+
+SAVE = N_("Save")
+CANCEL = N_("Cancel")
+CLOSE = N_("Close")
+FOLDER_LABEL = N_("Folder")
+NO_SUCH_FOLDER = N_("There is no folder at this path.")
+SAVE_SCREENSHOT_TITLE = N_("Save a picture of this screen")
+SAVE_HAR_TITLE = N_("Save the API log as a HAR file")
+CURL_TITLE = N_("The request as a curl command")
+CURL_NOTE = N_(
+    "Sent to the terminal's clipboard (OSC 52); if your terminal ignores that, select it "
+    "below. Put your own token or password where it reads ***."
+)
+NO_REQUEST_SELECTED = N_("Select a request in the API log first.")
+API_LOG_EMPTY = N_("The API log is empty: there is nothing to save yet.")
+NOT_SAVED_TITLE = N_("Not saved")
+SAVED_TITLE = N_("Saved")
+SCREENSHOT_REFUSED = N_(
+    "The screen shows a password or token, so the picture was not saved. Hide it (ctrl+o) "
+    "or clear the field, then try again."
+)
+
+# What the command palette also matches, by binding id: the words a user types for an action
+# whose name does not contain them ("theme" for Light/dark). Translated where matched.
+PALETTE_KEYWORDS = {
+    "toggle-theme": N_("theme colours dark light mode"),
+    "toggle-contrast": N_("theme colours contrast accessibility"),
+    "account-addresses": N_("address book"),
+    "addresses-add": N_("new address"),
+    "screenshot": N_("picture svg save screen"),
+    "api-log-save-har": N_("export har network devtools"),
+    "api-log-copy-curl": N_("request curl clipboard"),
+}
+
+
+def saved_as_hint(file_name: str) -> str:
+    return _("Saved as {file_name}").format(file_name=file_name)
+
+
+def saved_to(path: object) -> str:
+    return _("Saved to {path}.").format(path=path)
+
+
+def save_failed(error: BaseException) -> str:
+    reason = getattr(error, "strerror", None) or type(error).__name__
+    return _("Could not save the file: {reason}.").format(reason=reason)

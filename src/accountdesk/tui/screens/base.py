@@ -15,6 +15,7 @@ from accountdesk.tui.messages import WorkerFailed
 from accountdesk.tui.widgets.api_log import ApiLogPanel
 from accountdesk.tui.widgets.fitting_footer import FittingFooter
 from accountdesk.tui.widgets.status import SessionStatus
+from accountdesk.tui.wording import kiosk_banner
 
 
 class ScreenHeader(Header):
@@ -53,6 +54,9 @@ class AccountDeskScreen(Screen[object]):
     def compose(self) -> ComposeResult:
         yield ScreenHeader(icon="◆")
         yield SessionStatus()
+        kiosk = services_of(self).kiosk_options
+        if kiosk is not None:
+            yield Static(kiosk_banner(kiosk.idle_seconds), classes="kiosk-banner", markup=False)
         yield from self.compose_body()
         yield ApiLogPanel()
         yield FittingFooter()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.console import Group, RenderableType
 from rich.json import JSON
 from rich.text import Text
@@ -23,7 +21,9 @@ def _pretty_body(body: str | None) -> RenderableType:
         return Text(_("(empty)"), style="dim")
     try:
         return JSON(body, indent=2, ensure_ascii=False)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
+        # Not JSON, cut off, or a hostile `[[[…` nested deeper than the parser goes: the
+        # panel follows the newest request even while hidden, so this must never raise.
         return Text(body)
 
 

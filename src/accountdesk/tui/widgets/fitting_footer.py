@@ -15,9 +15,16 @@ from accountdesk.tui.i18n import N_, _
 
 # The keys that give way first when the footer is too narrow: each is still listed in the
 # command palette (ctrl+p), and none is needed to finish what is on the screen.
-GIVE_WAY_FIRST = ("toggle_dark", "clear_api_log", "toggle_api_log", "open_mailbox")
+GIVE_WAY_FIRST = (
+    "save_har",
+    "copy_curl",
+    "toggle_dark",
+    "clear_api_log",
+    "toggle_api_log",
+    "open_mailbox",
+)
 # Kept while anything else can give way: how to leave, and how to finish the screen's task.
-KEEP_LONGEST = ("quit", "logout", "back", "pop_screen", "submit")
+KEEP_LONGEST = ("quit", "logout", "start_over", "back", "pop_screen", "submit")
 
 
 class FittingFooter(Footer):

@@ -17,7 +17,7 @@ from accountdesk.api import ApiError
 from accountdesk.tui.context import services_of
 from accountdesk.tui.i18n import _
 from accountdesk.tui.validation import control_characters_problem, required_problem
-from accountdesk.tui.wording import store_notice_text
+from accountdesk.tui.wording import marked_error, marked_success, store_notice_text
 
 Check = Callable[[str], str | None]
 """Returns the message to show next to the field, or None when the value is fine."""
@@ -164,7 +164,9 @@ class FormField(Vertical):
         if not self.is_mounted:
             return
         error_line = self.query_one(".form-field--error", Static)
-        error_line.update(message or "")
+        # A mark as well as a colour: without colour (NO_COLOR, colour blindness) the line
+        # still reads as an error, not a hint.
+        error_line.update(marked_error(message) if message else "")
         error_line.set_class(message is None, "-empty")
         self.set_class(message is not None, "-invalid")
         for input_widget in self.query(Input):
@@ -184,6 +186,10 @@ class FormField(Vertical):
 
     @on(Input.Blurred)
     def _left(self) -> None:
+        if not self.app.app_focus:
+            # The terminal or the browser tab lost focus (Textual then unfocuses the widget):
+            # the user did not leave the field, so there is nothing to judge yet.
+            return
         self._touched = True
         self._show(self.problem())
 
@@ -224,7 +230,8 @@ class FormStatus(Static):
     def _set(self, message: str, kind: str | None) -> None:
         self.message = message
         self.kind = kind if message else None
-        self.update(message)
+        marks = {"-error": marked_error, "-success": marked_success}
+        self.update(marks[kind](message) if message and kind in marks else message)
         for name in ("-error", "-success"):
             self.set_class(name == kind, name)
         self.set_class(not message, "-empty")
@@ -291,6 +298,10 @@ class RememberMe(Vertical):
         return checkbox.value and not checkbox.disabled
 
     def on_mount(self) -> None:
+        if services_of(self).kiosk_options is not None:
+            # A shared terminal remembers nobody: not even the offer.
+            self.display = False
+            return
         # The app picks the token store in a worker after the first paint: follow it.
         for attribute in ("store_remembers", "store_notice", "backend_state"):
             self.watch(self.app, attribute, self._follow_store, init=False)
