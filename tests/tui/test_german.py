@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from helpers import demo_logged_in, settle, wait_ready
+from helpers import EMBEDDED, demo_logged_in, kiosk_settings, settle, wait_ready, wait_until
 from textual.pilot import Pilot
 from textual.widgets import Button, Static
 
@@ -24,6 +24,7 @@ from accountdesk.cli import _load_settings, build_parser, main
 from accountdesk.session import Environment, Settings
 from accountdesk.tui import i18n
 from accountdesk.tui.app import AccountDeskApp
+from accountdesk.tui.screens.export import SaveFolderScreen
 from accountdesk.tui.screens.signup import SignUpScreen
 from accountdesk.tui.wording import local_time, plural
 
@@ -292,3 +293,23 @@ def test_german_signup_at_80x24(snap_compare: SnapCompare, german_app: AccountDe
 
 def test_german_account_at_80x24(snap_compare: SnapCompare, german_app: AccountDeskApp) -> None:
     assert snap_compare(german_app, run_before=demo_logged_in, terminal_size=COMPACT)
+
+
+async def test_kiosk_banner_and_dialog_footers_in_german_at_80x24(make_app: MakeApp) -> None:
+    """The kiosk's banner fits one line at 80 columns in German, and a dialog's own footer
+    (a plain Textual footer before) lists its keys in German too."""
+    app = make_app(EMBEDDED, settings=kiosk_settings("screenshot", language="de"))
+    async with app.run_test(size=COMPACT) as pilot:
+        await wait_ready(pilot, app)
+        await settle(pilot)
+        banner = app.screen.query_one(".kiosk-banner", Static)
+        expected = "Geteiltes Terminal · nach 2 Minuten ohne Eingabe wird Ihre Sitzung gelöscht"
+        assert str(banner.render()) == expected
+        assert banner.size.width >= len(expected)
+
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaveFolderScreen), what="dialog")
+        await settle(pilot)
+        assert "Ein Bild dieses Bildschirms speichern" in screen_text(app)
+        footer = [str(key.description) for key in app.screen.query("FooterKey")]
+        assert footer == ["Speichern", "Abbrechen"]

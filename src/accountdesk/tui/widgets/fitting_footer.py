@@ -27,16 +27,23 @@ GIVE_WAY_FIRST = (
 KEEP_LONGEST = ("quit", "logout", "start_over", "back", "pop_screen", "submit")
 
 
-class FittingFooter(Footer):
+class LocalizedFooter(Footer):
+    """Textual's footer, its key descriptions in the UI's language (a dialog's footer)."""
+
+    def compose(self) -> ComposeResult:
+        for child in super().compose():
+            if isinstance(child, FooterKey):
+                localize_key(child)
+            yield child
+
+
+class FittingFooter(LocalizedFooter):
     """As Textual's footer while the keys fit; else compact (no padding), and when they still
     don't fit, the ones in `GIVE_WAY_FIRST` are left out, then the rightmost others, so what
     shows is whole."""
 
     def compose(self) -> ComposeResult:
         children = list(super().compose())
-        for child in children:
-            if isinstance(child, FooterKey):
-                localize_key(child)
         width = self.app.size.width
         self.compact = total_width(children, compact=False) > width
         yield from fit(children, width, compact=self.compact)
