@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Set up the project and run it: `python3 dev.py app`, `test` or `bench` (the benchmarks).
+"""Set up the project and run it: `python3 dev.py app`, `test`, `bench` (the benchmarks) or
+`i18n` (extract the UI's messages, update the translations and compile them).
 
 Needs only python3 (3.11+). The first run creates `.venv/` and installs the project with its
 development extras; later runs reinstall only when `pyproject.toml` changed, so both commands are
@@ -27,6 +28,40 @@ CHECKS: list[list[str]] = [
     ["mypy"],
     ["lint-imports"],
     ["pytest", "-q"],
+]
+
+# The UI's translations: messages from the code (babel.cfg) into the template, the template
+# into each language's .po (translated by hand), the .po files into the .mo files that ship.
+# No source locations in the files: line numbers would make every edit of a screen a conflict.
+LOCALE = "src/accountdesk/tui/locale"
+TEMPLATE = f"{LOCALE}/accountdesk.pot"
+I18N: list[list[str]] = [
+    [
+        "pybabel",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "plural:2,3",
+        "--no-location",
+        "--project",
+        "accountdesk",
+        "-o",
+        TEMPLATE,
+        "src/accountdesk/tui",
+    ],
+    [
+        "pybabel",
+        "update",
+        "-i",
+        TEMPLATE,
+        "-d",
+        LOCALE,
+        "-D",
+        "accountdesk",
+        "--ignore-obsolete",
+    ],
+    ["pybabel", "compile", "-d", LOCALE, "-D", "accountdesk", "--statistics"],
 ]
 
 
@@ -69,11 +104,18 @@ def main(argv: list[str]) -> int:
             if code != 0:
                 return code
         return 0
+    if command == "i18n":
+        for step in I18N:
+            tool, *args = step
+            code = _run([str(BIN / tool), *args])
+            if code != 0:
+                return code
+        return 0
     if command == "bench":
         return subprocess.call([str(BIN / "python"), "-m", "benchmarks", *rest], cwd=ROOT)
     if command == "setup":
         return 0
-    print("usage: python3 dev.py [app|test|bench|setup] [args…]", file=sys.stderr)
+    print("usage: python3 dev.py [app|test|bench|i18n|setup] [args…]", file=sys.stderr)
     return 2
 
 

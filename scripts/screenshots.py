@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/screenshots.py [--out screenshots] [--size 110x34] [--only kiosk]
     .venv/bin/python scripts/screenshots.py --web [--out screenshots]
+    .venv/bin/python scripts/screenshots.py --german [--out screenshots] [--size 80x24]
 
 Runs the real app headless (``App.run_test``), with its own throwaway config and data
 directories, walks to each screen and saves it with ``App.save_screenshot``. At the end every
@@ -11,6 +12,9 @@ runs, `accountdesk.session.secret_scan`); any hit fails the run.
 ``--web`` instead takes the browser picture, web-account.png: ``accountdesk web --kiosk`` in
 Debian's headless Chromium (the browser test's harness), the demo customer logged in by
 keyboard. The terminal's text is scanned for the password before the picture is kept.
+
+``--german`` takes only the German pictures (login-de, signup-de, account-de), with the app's
+language set to German, at 80x24 unless ``--size`` says otherwise: German words are longer.
 """
 
 from __future__ import annotations
@@ -206,6 +210,45 @@ async def take(out: Path, size: tuple[int, int]) -> list[str]:
     return secrets
 
 
+async def take_german(out: Path, size: tuple[int, int]) -> list[str]:
+    """The login, signup and account screens in German; returns the secrets used."""
+    from textual.widgets import Input, Static
+
+    from accountdesk.session import MemoryTokenStore, Settings
+    from accountdesk.tui.app import AccountDeskApp
+    from accountdesk.tui.screens.account import AccountScreen
+    from accountdesk.tui.screens.signup import SignUpScreen
+
+    settings = Settings(language="de")
+    app = AccountDeskApp(settings, settings.resolve_environment(), token_store=MemoryTokenStore())
+
+    def save(name: str) -> None:
+        app.save_screenshot(f"{name}.svg", path=str(out))
+        print(f"  {out / name}.svg")
+
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: app.backend_state == "ready", "the sandbox")
+        login = app.screen
+        login.query_one("#login-email", Input).value = DEMO_EMAIL
+        login.query_one("#login-password", Input).value = DEMO_PASSWORD
+        await pilot.pause(0.3)
+        save("login-de")
+
+        await app.push_screen(SignUpScreen(email=NEW_EMAIL))
+        await pilot.pause(0.3)
+        save("signup-de")
+        app.pop_screen()
+
+        await app.account.log_in(DEMO_EMAIL, DEMO_PASSWORD, remember=False)
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountScreen), "the account")
+        name = app.screen.query_one("#account-name", Static)
+        await wait_for(pilot, lambda: "Lovelace" in str(name.render()), "the profile")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        save("account-de")
+    return [DEMO_PASSWORD]
+
+
 async def take_kiosk(out: Path, size: tuple[int, int]) -> list[str]:
     """Kiosk mode: the "Still there?" countdown over the demo customer's account."""
     from textual.widgets import Static
@@ -288,15 +331,19 @@ def main() -> int:
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parent.parent / "screenshots"
     )
-    parser.add_argument("--size", default="110x34", help="terminal size, COLUMNSxLINES")
+    parser.add_argument("--size", help="terminal size, COLUMNSxLINES (110x34; --german: 80x24)")
     parser.add_argument(
         "--only", choices=sorted(WALKS), help="regenerate only this walk's screenshots"
     )
     parser.add_argument(
         "--web", action="store_true", help=f"only the browser picture, {WEB_PICTURE}"
     )
+    parser.add_argument(
+        "--german", action="store_true", help="only the German pictures (login, signup, account)"
+    )
     options = parser.parse_args()
-    columns, lines = (int(part) for part in options.size.split("x"))
+    size = options.size or ("80x24" if options.german else "110x34")
+    columns, lines = (int(part) for part in size.split("x"))
     out: Path = options.out
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="accountdesk-screenshots-") as root:
@@ -304,8 +351,11 @@ def main() -> int:
         print(f"Writing screenshots to {out}:")
         if options.web:
             problems = take_web(out, Path(root))
+        elif options.german:
+            secrets = asyncio.run(take_german(out, (columns, lines)))
+            problems = check_no_secrets(out, secrets)
         else:
-            secrets: list[str] = []
+            secrets = []
             for name, walk in WALKS.items():
                 if options.only in (None, name):
                     secrets += asyncio.run(walk(out, (columns, lines)))

@@ -34,6 +34,14 @@ def test_wheel_ships_every_stylesheet_inside_the_package(wheel: Path) -> None:
         assert f"accountdesk/styles/{sheet.name}" in names
 
 
+def test_wheel_ships_the_compiled_translations(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for catalogue in sorted((ROOT / "src/accountdesk/tui/locale").glob("*/LC_MESSAGES/*.mo")):
+        relative = catalogue.relative_to(ROOT / "src")
+        assert relative.as_posix() in names
+    assert "accountdesk/tui/locale/de/LC_MESSAGES/accountdesk.mo" in names
+
+
 def test_app_installed_from_the_wheel_finds_its_styles_in_the_install(
     wheel: Path, tmp_path: Path
 ) -> None:

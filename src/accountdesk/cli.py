@@ -44,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--theme", metavar="NAME", help="textual-dark, textual-light, ansi-dark, ansi-light, …"
     )
     parser.add_argument(
+        "--lang",
+        metavar="CODE",
+        help="the UI's language: en or de (default: the config's language, else the locale)",
+    )
+    parser.add_argument(
         "--kiosk",
         action="store_true",
         default=None,
@@ -122,7 +127,9 @@ def _load_settings(options: argparse.Namespace) -> tuple[Settings, Environment] 
     from accountdesk.session import ConfigError, load_settings
 
     try:
-        settings = load_settings(environment=options.env, theme=options.theme, kiosk=options.kiosk)
+        settings = load_settings(
+            environment=options.env, theme=options.theme, kiosk=options.kiosk, language=options.lang
+        )
         environment = settings.resolve_environment(
             options.env, options.base_url, options.tenant, options.client_id
         )
@@ -148,6 +155,12 @@ def _load_settings(options: argparse.Namespace) -> tuple[Settings, Environment] 
     if settings.theme not in known_themes():
         choices = ", ".join(sorted(known_themes()))
         return _fail(f"unknown theme {settings.theme!r}; choose one of: {choices}")
+
+    from accountdesk.tui.i18n import SHIPPED_LANGUAGES, shipped_language
+
+    if settings.language and not shipped_language(settings.language):
+        choices = ", ".join(SHIPPED_LANGUAGES)
+        return _fail(f"unknown language {settings.language!r}; choose one of: {choices}")
     return settings, environment
 
 

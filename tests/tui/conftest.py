@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import Input
 
 from accountdesk.session import Environment, MemoryTokenStore, Settings, TokenStore
+from accountdesk.tui import i18n
 from accountdesk.tui.app import AccountDeskApp
 
 
@@ -32,6 +33,15 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         if variable.startswith("ACCOUNTDESK_"):
             monkeypatch.delenv(variable)
     return home
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """English whatever the machine's locale; a test that switched the language (an app built
+    with ``language="de"``) leaves English behind for the next one."""
+    monkeypatch.setenv("LANGUAGE", "en")
+    yield
+    i18n.use_language(i18n.SOURCE_LANGUAGE)
 
 
 @pytest.fixture(autouse=True)

@@ -44,7 +44,7 @@ from accountdesk.tui.screens.assign_account import (
 )
 from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.screens.login import LoginScreen
-from accountdesk.tui.screens.social_login import NO_BROWSER, SocialLoginScreen
+from accountdesk.tui.screens.social_login import NO_BROWSER, SocialLoginScreen, progress_text
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.wording import describe
 
@@ -360,7 +360,9 @@ async def test_a_real_tenant_signs_in_in_the_browser(
         assert attempt is not None
         progress = screen.query_one("#social-progress", Static)
         # No settle() while the sign-in waits: it would wait for the browser too.
-        await wait_until(pilot, lambda: str(progress.content) == NO_BROWSER, what="the advice")
+        await wait_until(
+            pilot, lambda: str(progress.content) == progress_text(NO_BROWSER), what="the advice"
+        )
         url = str(screen.query_one("#social-url", Static).content)
         assert opened == [attempt.authorize_url]
         assert url == attempt.authorize_url

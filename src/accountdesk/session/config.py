@@ -221,6 +221,8 @@ class Settings(BaseSettings):
     # able to switch kiosk mode on without replacing the file's kiosk options.
     kiosk_options: KioskOptions = Field(default_factory=KioskOptions)
     theme: str = "textual-dark"
+    # The UI's language ("en", "de"); unset: the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
+    language: str | None = None
     # Binding id -> keys, e.g. {"toggle-api-log": "f12"}: for keys a terminal or multiplexer
     # (tmux, zellij, wezterm) already takes. README.md lists the ids.
     keymap: dict[str, str] = Field(default_factory=dict)

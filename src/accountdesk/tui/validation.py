@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from accountdesk.tui import i18n
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.wording import NO_SUCH_FOLDER
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_RECOMMENDED_LENGTH = 15
 PASSWORD_MAX_LENGTH = 128
 
-TOO_COMMON = "This is one of the most common passwords; choose another."
+TOO_COMMON = N_("This is one of the most common passwords; choose another.")
 
 # zxcvbn's matching grows quickly with length; beyond this the score is already maximal
 # and the extra characters would only slow down typing.
@@ -28,7 +30,7 @@ _STRENGTH_SAMPLE_LENGTH = 64
 
 _TOKEN_PARAMETER = re.compile(r"(?:^|[?&#])token=([^&#]+)")
 
-_SCORE_WORDS = ("very weak", "weak", "fair", "good", "strong")
+_SCORE_WORDS = (N_("very weak"), N_("weak"), N_("fair"), N_("good"), N_("strong"))
 
 
 # C0 and C1 controls and DEL: what a paste can bring in that no single-line field should hold.
@@ -38,27 +40,27 @@ _CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
 def control_characters_problem(value: str) -> str | None:
     """Tabs, line breaks and terminal escape sequences have no place in a one-line field."""
     if _CONTROL_CHARACTERS.search(value):
-        return "Remove the tabs, line breaks or other control characters."
+        return _("Remove the tabs, line breaks or other control characters.")
     return None
 
 
 def folder_problem(value: str) -> str | None:
     """A folder to save into must exist (creating one from a typo would hide the file)."""
-    return None if Path(value.strip()).expanduser().is_dir() else NO_SUCH_FOLDER
+    return None if Path(value.strip()).expanduser().is_dir() else _(NO_SUCH_FOLDER)
 
 
 def required_problem(value: str, label: str) -> str | None:
     """A value that must not be blank."""
     if value.strip():
         return None
-    return f"{label} is required."
+    return _("{label} is required.").format(label=label)
 
 
 def email_problem(value: str) -> str | None:
     """Email syntax only: deliverability (DNS) is the server's business, and needs the network."""
     candidate = value.strip()
     if not candidate:
-        return "Enter your email address."
+        return _("Enter your email address.")
     # Imported on first use: the login screen paints before anyone has typed an address.
     from email_validator import EmailNotValidError, validate_email
 
@@ -83,11 +85,15 @@ def password_problem(password: str) -> str | None:
     """What blocks submitting a new password (length limits only; no composition rules)."""
     length = len(password)
     if length == 0:
-        return "Enter a password."
+        return _("Enter a password.")
     if length < PASSWORD_MIN_LENGTH:
-        return f"Use at least {PASSWORD_MIN_LENGTH} characters ({length} so far)."
+        return _("Use at least {minimum} characters ({length} so far).").format(
+            minimum=PASSWORD_MIN_LENGTH, length=length
+        )
     if length > PASSWORD_MAX_LENGTH:
-        return f"Use at most {PASSWORD_MAX_LENGTH} characters ({length} now)."
+        return _("Use at most {maximum} characters ({length} now).").format(
+            maximum=PASSWORD_MAX_LENGTH, length=length
+        )
     return None
 
 
@@ -111,9 +117,9 @@ def _is_common_password(sample: str, sequence: list[dict[str, Any]]) -> bool:
 
 def passwords_match_problem(password: str, repeated: str) -> str | None:
     if not repeated:
-        return "Repeat the password."
+        return _("Repeat the password.")
     if password != repeated:
-        return "The passwords don't match."
+        return _("The passwords don't match.")
     return None
 
 
@@ -139,30 +145,49 @@ def assess_password(password: str, user_inputs: tuple[str, ...] = ()) -> Passwor
     """
     problem = password_problem(password)
     if not password:
-        return PasswordAssessment(0, problem, f"At least {PASSWORD_MIN_LENGTH} characters.")
+        return PasswordAssessment(
+            0, problem, _("At least {minimum} characters.").format(minimum=PASSWORD_MIN_LENGTH)
+        )
     # Imported on first use: its dictionaries cost startup time the login screen never needs.
     from zxcvbn import zxcvbn
 
     sample = password[:_STRENGTH_SAMPLE_LENGTH]
     result = zxcvbn(sample, user_inputs=[u for u in user_inputs if u])
     if problem is None and _is_common_password(sample, result["sequence"]):
-        problem = TOO_COMMON
+        problem = _(TOO_COMMON)
     score = int(result["score"])
     feedback = result["feedback"]
-    advice = str(feedback.get("warning") or "") or next(iter(feedback.get("suggestions") or []), "")
-    words = f"Strength: {_SCORE_WORDS[score]}."
-    if problem == TOO_COMMON:
-        hint = "Strength: very weak. Attackers try this one first."
+    advice = _zxcvbn_advice(
+        str(feedback.get("warning") or "") or next(iter(feedback.get("suggestions") or []), "")
+    )
+    words = _("Strength: {score}.").format(score=_(_SCORE_WORDS[score]))
+    if problem == _(TOO_COMMON):
+        hint = _("Strength: very weak. Attackers try this one first.")
     elif problem is not None:
         # The blocking problem is shown as the field's error; don't repeat it here.
-        hint = "Too long." if len(password) > PASSWORD_MAX_LENGTH else "Too short to rate yet."
+        hint = (
+            _("Too long.") if len(password) > PASSWORD_MAX_LENGTH else _("Too short to rate yet.")
+        )
     elif len(password) < PASSWORD_RECOMMENDED_LENGTH:
-        hint = f"{words} {PASSWORD_RECOMMENDED_LENGTH}+ characters are recommended."
+        hint = _("{strength} {length}+ characters are recommended.").format(
+            strength=words, length=PASSWORD_RECOMMENDED_LENGTH
+        )
     elif advice:
         hint = f"{words} {advice}"
     else:
         hint = words
     return PasswordAssessment(score, problem, hint)
+
+
+def _zxcvbn_advice(advice: str) -> str:
+    """zxcvbn's advice in the UI's language; none where the catalogue has no translation of
+    it (an English sentence inside a German hint would read worse than no advice)."""
+    if not advice:
+        return ""
+    translated = _(advice)
+    if translated == advice and i18n.language() != i18n.SOURCE_LANGUAGE:
+        return ""
+    return translated
 
 
 def extract_token(pasted: str) -> str | None:
@@ -187,9 +212,9 @@ def extract_token(pasted: str) -> str | None:
 
 def token_problem(pasted: str) -> str | None:
     if not pasted.strip():
-        return "Paste the code or the whole link from the email."
+        return _("Paste the code or the whole link from the email.")
     if extract_token(pasted) is None:
-        return "No code found in that link; paste the code itself."
+        return _("No code found in that link; paste the code itself.")
     return None
 
 
@@ -207,25 +232,31 @@ def phone_problem(value: str) -> str | None:
     from phonenumbers import NumberParseException, ValidationResult
 
     if not candidate.startswith(("+", "00")):
-        return f"Start with + and the country code, for example {_PHONE_EXAMPLE}."
+        return _("Start with + and the country code, for example {example}.").format(
+            example=_PHONE_EXAMPLE
+        )
     if candidate.startswith("00"):
         candidate = "+" + candidate[2:]
     try:
         number = phonenumbers.parse(candidate, None)
     except NumberParseException as error:
         if error.error_type == NumberParseException.INVALID_COUNTRY_CODE:
-            return "Unknown country code after the +; check the first digits."
+            return _("Unknown country code after the +; check the first digits.")
         if error.error_type == NumberParseException.NOT_A_NUMBER:
-            return "Use digits only (spaces, dashes and brackets are fine)."
-        return f"This is not a phone number; for example {_PHONE_EXAMPLE}."
+            return _("Use digits only (spaces, dashes and brackets are fine).")
+        return _("This is not a phone number; for example {example}.").format(
+            example=_PHONE_EXAMPLE
+        )
     country = f"+{number.country_code}"
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason == ValidationResult.INVALID_COUNTRY_CODE:
-        return "Unknown country code after the +; check the first digits."
+        return _("Unknown country code after the +; check the first digits.")
     if reason == ValidationResult.TOO_SHORT:
-        return f"Too few digits for a {country} number."
+        return _("Too few digits for a {country} number.").format(country=country)
     if reason == ValidationResult.TOO_LONG:
-        return f"Too many digits for a {country} number."
+        return _("Too many digits for a {country} number.").format(country=country)
     if reason != ValidationResult.IS_POSSIBLE or not phonenumbers.is_valid_number(number):
-        return f"Not a valid {country} number; check the digits after the country code."
+        return _("Not a valid {country} number; check the digits after the country code.").format(
+            country=country
+        )
     return None

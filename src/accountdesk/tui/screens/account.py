@@ -13,6 +13,7 @@ from accountdesk.api import AccountDeskError, Address, Customer
 from accountdesk.session import SessionExpiredError
 from accountdesk.tui.address_rules import postal_text
 from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.navigation import open_flow
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.widgets.personal_fields import display_value
@@ -24,7 +25,7 @@ def full_name(customer: Customer) -> str:
     # Emporix stores titles as codes ("MRS", "DR"); show them the way a letter would.
     title = customer.title.capitalize() if customer.title and customer.title.isupper() else None
     parts = (title or customer.title, customer.first_name, customer.middle_name, customer.last_name)
-    return " ".join(part for part in parts if part) or "(no name on file)"
+    return " ".join(part for part in parts if part) or _("(no name on file)")
 
 
 def default_address_of(customer: Customer) -> Address | None:
@@ -53,56 +54,56 @@ class AccountScreen(AccountDeskScreen):
     """The hub: the whole profile, the B2B block, every address (default and tags marked) and
     where each action is; from GET /me?expand=addresses, reloaded when a flow returns here."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Your account"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Your account")
     BINDINGS = [
         Binding(
             "e",
             "open_flow('edit-profile')",
-            "Edit profile",
-            tooltip="Change your name, contact details and preferences.",
+            N_("Edit profile"),
+            tooltip=N_("Change your name, contact details and preferences."),
             id="account-edit-profile",
         ),
         Binding(
             "a",
             "open_flow('addresses')",
-            "Addresses",
-            tooltip="Your address book: add, edit, delete, tag and pick the default address.",
+            N_("Addresses"),
+            tooltip=N_("Your address book: add, edit, delete, tag and pick the default address."),
             id="account-addresses",
         ),
         Binding(
             "p",
             "open_flow('change-password')",
-            "Change password",
-            tooltip="Set a new password (other sessions are signed out).",
+            N_("Change password"),
+            tooltip=N_("Set a new password (other sessions are signed out)."),
             id="account-change-password",
         ),
         Binding(
             "m",
             "open_flow('change-email')",
-            "Change email",
-            tooltip="Change the email address you log in with.",
+            N_("Change email"),
+            tooltip=N_("Change the email address you log in with."),
             id="account-change-email",
         ),
         Binding(
             "d",
             "open_flow('delete-account')",
-            "Delete account",
-            tooltip="Delete your account, your addresses and your sign-in for good.",
+            N_("Delete account"),
+            tooltip=N_("Delete your account, your addresses and your sign-in for good."),
             id="account-delete",
         ),
         Binding(
             "l",
             "open_flow('assign-account')",
-            "Add password login",
-            tooltip="Log in with an email and password too, not only through Auth0.",
+            N_("Add password login"),
+            tooltip=N_("Log in with an email and password too, not only through Auth0."),
             id="account-assign-password",
         ),
         Binding(
             "r",
             "refresh_profile",
-            "Refresh",
-            tooltip="Load your account details from the server again.",
+            N_("Refresh"),
+            tooltip=N_("Load your account details from the server again."),
             id="account-refresh",
         ),
     ]
@@ -121,27 +122,27 @@ class AccountScreen(AccountDeskScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="account-body"), Vertical(id="account-card") as card:
-            card.border_title = "Your account"
-            yield Static("Profile", classes="account-section")
+            card.border_title = _("Your account")
+            yield Static(_("Profile"), classes="account-section")
             for widget_id, label in _PROFILE_ROWS:
                 with Horizontal(classes="account-row"):
-                    yield Label(label, classes="field-label")
+                    yield Label(_(label), classes="field-label")
                     yield Static("…", id=widget_id, classes="field-value", markup=False)
             with Vertical(id="account-b2b") as b2b:
                 b2b.display = False  # shown for B2B customers once the profile is loaded
-                yield Static("Business (B2B)", classes="account-section -later")
+                yield Static(_("Business (B2B)"), classes="account-section -later")
                 with Horizontal(classes="account-row"):
-                    yield Label("Registration id", classes="field-label")
+                    yield Label(_("Registration id"), classes="field-label")
                     yield Static("", id="account-registration", classes="field-value")
                 with Horizontal(classes="account-row"):
-                    yield Label("Legal entities", classes="field-label")
+                    yield Label(_("Legal entities"), classes="field-label")
                     yield Static("", id="account-legal-entities", classes="field-value")
             yield Static(
-                "Addresses", id="account-addresses-title", classes="account-section -later"
+                _("Addresses"), id="account-addresses-title", classes="account-section -later"
             )
             yield Static("…", id="account-address", classes="account-address")
             yield Static("", id="account-other-addresses", classes="account-address")
-            yield Static(_ACTIONS, id="account-actions", markup=False)
+            yield Static(_(_ACTIONS), id="account-actions", markup=False)
             yield Static("", id="account-error", markup=False)
 
     def on_mount(self) -> None:
@@ -224,7 +225,7 @@ class AccountScreen(AccountDeskScreen):
         login = services_of(self).customer_email or next(
             (login.id for login in self._customer.accounts if login.id), None
         )
-        self.query_one("#account-email", Static).update(login or "(no login email)")
+        self.query_one("#account-email", Static).update(login or _("(no login email)"))
 
     def _show_b2b(self, customer: Customer) -> None:
         b2b = customer.b2b
@@ -235,23 +236,25 @@ class AccountScreen(AccountDeskScreen):
         entities = [entity.name or entity.id or "?" for entity in b2b.legal_entities]
         self.query_one("#account-registration", Static).update(b2b.company_registration_id or "—")
         self.query_one("#account-legal-entities", Static).update(
-            ", ".join(entities) or "none assigned"
+            ", ".join(entities) or _("none assigned")
         )
 
     def _show_addresses(self, customer: Customer) -> None:
         default = default_address_of(customer)
         addresses = all_addresses_of(customer)
         self.query_one("#account-addresses-title", Static).update(
-            "Addresses: " + plural(len(addresses), "{n} address", "{n} addresses")
+            _("Addresses: {count}").format(
+                count=plural(len(addresses), "{n} address", "{n} addresses")
+            )
         )
         others = [address for address in addresses if not is_default(address, default)]
         first: Text | str
         if default is not None:
             first = address_entry(default, default=True)
         elif addresses:
-            first = "No default address yet."
+            first = _("No default address yet.")
         else:
-            first = "No addresses yet. Press a to add one."
+            first = _("No addresses yet. Press a to add one.")
         self.query_one("#account-address", Static).update(first)
         other_list = self.query_one("#account-other-addresses", Static)
         other_list.update(
@@ -261,18 +264,18 @@ class AccountScreen(AccountDeskScreen):
 
 
 _PROFILE_ROWS = (
-    ("account-name", "Name"),
-    ("account-email", "Login email"),
-    ("account-contact-email", "Contact email"),
-    ("account-phone", "Phone"),
-    ("account-company", "Company"),
-    ("account-number", "Customer number"),
-    ("account-language", "Language"),
-    ("account-currency", "Currency"),
-    ("account-site", "Site"),
+    ("account-name", N_("Name")),
+    ("account-email", N_("Login email")),
+    ("account-contact-email", N_("Contact email")),
+    ("account-phone", N_("Phone")),
+    ("account-company", N_("Company")),
+    ("account-number", N_("Customer number")),
+    ("account-language", N_("Language")),
+    ("account-currency", N_("Currency")),
+    ("account-site", N_("Site")),
 )
 
-_ACTIONS = (
+_ACTIONS = N_(
     "e edits the profile, a opens the address book, p changes the password, m the login "
     "email, d deletes the account (keys also in the footer)."
 )
@@ -301,13 +304,13 @@ def is_default(address: Address, default: Address | None) -> bool:
 def address_entry(address: Address, *, default: bool) -> Text:
     """A line of marks (DEFAULT, then the tags) over the address on one line."""
     text = Text()
-    marks = [("DEFAULT", "bold reverse")] if default else []
+    marks = [(_("DEFAULT"), "bold reverse")] if default else []
     marks.extend((tag, "bold") for tag in address.tags)
     for label, style in marks:
         text.append(f" {label} ", style=style)
         text.append(" ")
     if not marks:
-        text.append("no tags", style="dim")
+        text.append(_("no tags"), style="dim")
     text.append("\n")
     text.append(", ".join(line for line in format_address(address).splitlines() if line))
     return text

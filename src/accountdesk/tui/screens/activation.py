@@ -9,12 +9,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from accountdesk.api import AccountDeskError, InvalidCodeError
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, extract_token, normalized_email, token_problem
 from accountdesk.tui.widgets.form_field import FormField, FormStatus, RememberMe
 from accountdesk.tui.widgets.token_input import TokenInput
 
-_INVALID_CODE = (
+_INVALID_CODE = N_(
     "This code is not valid: it may have expired or been used already. "
     "Send a new activation email below."
 )
@@ -23,18 +24,22 @@ _INVALID_CODE = (
 class ActivationScreen(FormScreen):
     """Paste the opt-in code (or the whole link); success logs the new customer in."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Activate your account"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Activate your account")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Activate",
-            tooltip="Activate the account with the code entered.",
+            N_("Activate"),
+            tooltip=N_("Activate the account with the code entered."),
             id="activation-submit",
         ),
         Binding(
-            "escape", "back", "Back", tooltip="Go back without activating.", id="activation-back"
+            "escape",
+            "back",
+            N_("Back"),
+            tooltip=N_("Go back without activating."),
+            id="activation-back",
         ),
     ]
     SUBMIT_BUTTON = "activation-submit-button"
@@ -47,7 +52,7 @@ class ActivationScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="activation-form", classes="form"):
-            yield Static("Activate your account", classes="form-title")
+            yield Static(_("Activate your account"), classes="form-title")
             yield Static(
                 self._explanation(),
                 id="activation-explanation",
@@ -55,9 +60,9 @@ class ActivationScreen(FormScreen):
                 markup=False,
             )
             yield FormField(
-                "Activation code",
+                _("Activation code"),
                 TokenInput(self.token, id="activation-token"),
-                hint="The code, or the whole link from the email: the code is taken from it.",
+                hint=_("The code, or the whole link from the email: the code is taken from it."),
                 check=token_problem,
                 required=True,
                 id="activation-token-field",
@@ -65,26 +70,28 @@ class ActivationScreen(FormScreen):
             yield RememberMe(id="activation-remember")
             yield FormStatus(id="activation-status")
             with Horizontal(classes="form-buttons"):
-                yield Button("Activate", id="activation-submit-button", variant="primary")
-            yield Static("Didn't get the email?", classes="form-section")
+                yield Button(_("Activate"), id="activation-submit-button", variant="primary")
+            yield Static(_("Didn't get the email?"), classes="form-section")
             yield FormField(
-                "Email",
-                Input(self.email, placeholder="you@example.com", id="activation-email"),
+                _("Email"),
+                Input(self.email, placeholder=_("you@example.com"), id="activation-email"),
                 check=email_problem,
                 required=True,
                 id="activation-email-field",
             )
             with Horizontal(classes="form-buttons"):
-                yield Button("Resend activation email", id="activation-resend")
+                yield Button(_("Resend activation email"), id="activation-resend")
 
     def _explanation(self) -> str:
-        where = f"to {self.email}" if self.email else "to your sign-up address"
-        return (
-            f"We've sent an email {where} with an activation code (or a link that carries "
+        where = (
+            _("to {email}").format(email=self.email) if self.email else _("to your sign-up address")
+        )
+        return _(
+            "We've sent an email {where} with an activation code (or a link that carries "
             "it): it proves the address is yours. Paste the code or the whole link here to "
             "activate the account; you will then be logged in. Until then, logging in is not "
             "possible."
-        )
+        ).format(where=where)
 
     def first_focus(self) -> str:
         return "#activation-token"
@@ -110,7 +117,7 @@ class ActivationScreen(FormScreen):
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, InvalidCodeError):
             field = self.query_one("#activation-token-field", FormField)
-            field.set_error(_INVALID_CODE)
+            field.set_error(_(_INVALID_CODE))
             field.focus_control()
             return True
         return super().handle_failure(error)
@@ -141,5 +148,7 @@ class ActivationScreen(FormScreen):
         # The code's old complaint ("required", "not valid") is stale once a new code is coming.
         self.query_one("#activation-token-field", FormField).clear_error()
         self.form_status.show_success(
-            f"If {email} has an account waiting for activation, a new email is on its way."
+            _(
+                "If {email} has an account waiting for activation, a new email is on its way."
+            ).format(email=email)
         )

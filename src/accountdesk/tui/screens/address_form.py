@@ -10,6 +10,7 @@ from textual.widgets import Button, Input, Static
 
 from accountdesk.api import Address
 from accountdesk.session import AccountService
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.widgets.address_fields import AddressFields, address_field_paths
 from accountdesk.tui.widgets.form_field import FormStatus
@@ -18,20 +19,20 @@ from accountdesk.tui.widgets.form_field import FormStatus
 class AddressFormScreen(FormScreen):
     """Dismisses with the id of the saved address, or None when left without saving."""
 
-    TITLE = "Account Desk"
+    TITLE = N_("Account Desk")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Save",
-            tooltip="Save the address.",
+            N_("Save"),
+            tooltip=N_("Save the address."),
             id="address-form-save",
         ),
         Binding(
             "escape",
             "back",
-            "Cancel",
-            tooltip="Back to the address book without saving.",
+            N_("Cancel"),
+            tooltip=N_("Back to the address book without saving."),
             id="address-form-cancel",
         ),
     ]
@@ -43,7 +44,7 @@ class AddressFormScreen(FormScreen):
         super().__init__()
         self.address = address
         # The header says which; no title inside the form, so more fields fit at 80x24.
-        self.sub_title = "Edit address" if address is not None else "New address"
+        self.sub_title = _("Edit address") if address is not None else _("New address")
 
     @property
     def fields(self) -> AddressFields:
@@ -52,15 +53,15 @@ class AddressFormScreen(FormScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="address-form", classes="form"):
             yield Static(
-                "Fields marked * are required; the country decides which.", classes="form-note"
+                _("Fields marked * are required; the country decides which."), classes="form-note"
             )
             yield AddressFields("address", id="address-fields")
         # Outside the scrolling part: the status and the buttons stay in view at 80x24.
         with Vertical(id="address-form-actions"):
             yield FormStatus(id="address-status")
             with Horizontal(classes="form-buttons"):
-                yield Button("Save", id="address-save", variant="primary")
-                yield Button("Cancel", id="address-cancel")
+                yield Button(_("Save"), id="address-save", variant="primary")
+                yield Button(_("Cancel"), id="address-cancel")
 
     def first_focus(self) -> str:
         return "#address-contact-name"

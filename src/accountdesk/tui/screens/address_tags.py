@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Label
 
 from accountdesk.tui.address_rules import WELL_KNOWN_TAGS, tag_problem
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.dialog import DialogScreen
 from accountdesk.tui.widgets.form_field import FormField
 
@@ -41,15 +42,15 @@ class AddressTagsScreen(DialogScreen[TagChanges | None]):
         Binding(
             "ctrl+s",
             "save",
-            "Save tags",
-            tooltip="Save the checked tags.",
+            N_("Save tags"),
+            tooltip=N_("Save the checked tags."),
             id="address-tags-save",
         ),
         Binding(
             "escape",
             "cancel",
-            "Cancel",
-            tooltip="Close without changing the tags.",
+            N_("Cancel"),
+            tooltip=N_("Close without changing the tags."),
             id="address-tags-cancel",
         ),
     ]
@@ -61,20 +62,20 @@ class AddressTagsScreen(DialogScreen[TagChanges | None]):
 
     def compose_dialog(self) -> ComposeResult:
         with Vertical(id="address-tags-dialog"):
-            yield Label("Address tags", id="address-tags-title")
+            yield Label(_("Address tags"), id="address-tags-title")
             yield Label(self.summary, id="address-tags-summary", markup=False)
             with VerticalScroll(id="address-tags-list"):
                 for tag in self._shown_tags():
                     yield TagCheckbox(tag, tag in self.current)
             yield FormField(
-                "Another tag",
-                Input(placeholder="e.g. OFFICE (enter adds it)", id="address-tags-new"),
+                _("Another tag"),
+                Input(placeholder=_("e.g. OFFICE (enter adds it)"), id="address-tags-new"),
                 check=tag_problem,
                 id="address-tags-new-field",
             )
             with Horizontal(id="address-tags-buttons"):
-                yield Button("Save", id="address-tags-save", variant="primary")
-                yield Button("Cancel", id="address-tags-cancel")
+                yield Button(_("Save"), id="address-tags-save", variant="primary")
+                yield Button(_("Cancel"), id="address-tags-cancel")
 
     def _shown_tags(self) -> list[str]:
         shown = list(WELL_KNOWN_TAGS)

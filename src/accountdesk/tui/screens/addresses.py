@@ -20,6 +20,7 @@ from accountdesk.api import AccountDeskError, Address
 from accountdesk.session import AccountService, SessionExpiredError
 from accountdesk.tui.address_rules import country_name, postal_text, street_line
 from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.address_form import AddressFormScreen
 from accountdesk.tui.screens.address_tags import AddressTagsScreen, TagChanges
 from accountdesk.tui.screens.base import AccountDeskScreen
@@ -32,14 +33,14 @@ DEFAULT_MARK = "✓"
 # The default mark first: it is the one column that must show at 80 columns (the detail
 # under the table shows the highlighted address in full).
 _COLUMNS = (
-    ("Default", "default"),
-    ("Contact", "contact"),
-    ("Street and number", "street"),
-    ("ZIP", "zip"),
-    ("City", "city"),
-    ("State", "state"),
-    ("Country", "country"),
-    ("Tags", "tags"),
+    (N_("Default"), "default"),
+    (N_("Contact"), "contact"),
+    (N_("Street and number"), "street"),
+    (N_("ZIP"), "zip"),
+    (N_("City"), "city"),
+    (N_("State"), "state"),
+    (N_("Country"), "country"),
+    (N_("Tags"), "tags"),
 )
 
 # Actions that need a highlighted address.
@@ -66,58 +67,62 @@ def describe_address(address: Address) -> str:
     """The address as it is written on a letter, then its phone and tags."""
     lines = [postal_text(address)]
     if address.contact_phone:
-        lines.append(f"Phone: {address.contact_phone}")
+        lines.append(_("Phone: {phone}").format(phone=address.contact_phone))
     if address.tags:
-        lines.append(f"Tags: {', '.join(address.tags)}")
+        lines.append(_("Tags: {tags}").format(tags=", ".join(address.tags)))
     if address.is_default:
-        lines.append("This is your default address.")
+        lines.append(_("This is your default address."))
     return "\n".join(lines)
 
 
 class AddressBookScreen(AccountDeskScreen):
     """Add, edit, delete, tag and choose the default address."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Address book"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Address book")
     BINDINGS = [
-        Binding("n", "add_address", "Add", tooltip="Add a new address.", id="addresses-add"),
+        Binding(
+            "n", "add_address", N_("Add"), tooltip=N_("Add a new address."), id="addresses-add"
+        ),
         Binding(
             "e",
             "edit_address",
-            "Edit",
-            tooltip="Edit the highlighted address (enter works too).",
+            N_("Edit"),
+            tooltip=N_("Edit the highlighted address (enter works too)."),
             id="addresses-edit",
         ),
         Binding(
             "d",
             "delete_address",
-            "Delete",
-            tooltip="Delete the highlighted address (asks first).",
+            N_("Delete"),
+            tooltip=N_("Delete the highlighted address (asks first)."),
             id="addresses-delete",
         ),
         Binding(
             "s",
             "set_default",
-            "Set default",
-            tooltip="Make the highlighted address your default address.",
+            N_("Set default"),
+            tooltip=N_("Make the highlighted address your default address."),
             id="addresses-default",
         ),
         Binding(
             "t",
             "edit_tags",
-            "Tags",
-            tooltip="Add or remove tags such as BILLING and SHIPPING.",
+            N_("Tags"),
+            tooltip=N_("Add or remove tags such as BILLING and SHIPPING."),
             id="addresses-tags",
         ),
         Binding(
             "r",
             "reload",
-            "Refresh",
-            tooltip="Load your addresses from the server again.",
+            N_("Refresh"),
+            tooltip=N_("Load your addresses from the server again."),
             id="addresses-refresh",
             show=False,
         ),
-        Binding("escape", "back", "Back", tooltip="Back to your account.", id="addresses-back"),
+        Binding(
+            "escape", "back", N_("Back"), tooltip=N_("Back to your account."), id="addresses-back"
+        ),
     ]
 
     table = getters.query_one("#addresses-table", DataTable)
@@ -133,14 +138,14 @@ class AddressBookScreen(AccountDeskScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="addresses"):
             table: DataTable[Text] = DataTable(id="addresses-table", cursor_type="row")
-            table.border_title = "Your addresses"
+            table.border_title = _("Your addresses")
             yield table
             yield Static("", id="addresses-detail", markup=False)
             yield FormStatus(id="addresses-status")
 
     def on_mount(self) -> None:
         for label, key in _COLUMNS:
-            self.table.add_column(label, key=key)
+            self.table.add_column(_(label), key=key)
         self.table.focus()
         self.load_addresses()
 
@@ -175,7 +180,7 @@ class AddressBookScreen(AccountDeskScreen):
         if address is not None:
             self.detail.update(describe_address(address))
         elif self.loaded:
-            self.detail.update("No addresses yet. Press n to add one.")
+            self.detail.update(_("No addresses yet. Press n to add one."))
         else:
             self.detail.update("")
 
@@ -271,7 +276,7 @@ class AddressBookScreen(AccountDeskScreen):
 
     def _saved(self, address_id: object) -> None:
         if isinstance(address_id, str):
-            self.status.show_success("Address saved.")
+            self.status.show_success(_("Address saved."))
             self.load_addresses(keep_id=address_id, keep_row=self.table.cursor_row)
 
     def action_delete_address(self) -> None:
@@ -281,7 +286,9 @@ class AddressBookScreen(AccountDeskScreen):
         address_id, row = address.id, self.table.cursor_row
         detail = postal_text(address)
         if address.is_default:
-            detail += "\n\nThis is your default address; you will have none until you pick one."
+            detail += "\n\n" + _(
+                "This is your default address; you will have none until you pick one."
+            )
 
         def delete_if_confirmed(confirmed: bool | None) -> None:
             if confirmed:
@@ -289,9 +296,9 @@ class AddressBookScreen(AccountDeskScreen):
 
         self.app.push_screen(
             ConfirmScreen(
-                "Delete this address?",
+                _("Delete this address?"),
                 detail=detail,
-                confirm_label="Delete",
+                confirm_label=_("Delete"),
                 destructive=True,
             ),
             delete_if_confirmed,
@@ -301,7 +308,7 @@ class AddressBookScreen(AccountDeskScreen):
     async def _delete(self, address_id: str, row: int) -> None:
         await self._change(
             lambda account: account.delete_address(address_id),
-            done="Address deleted.",
+            done=_("Address deleted."),
             keep_id=None,
             keep_row=row,
         )
@@ -320,7 +327,7 @@ class AddressBookScreen(AccountDeskScreen):
     async def _make_default(self, address_id: str, row: int) -> None:
         await self._change(
             lambda account: account.set_default_address(address_id),
-            done="Default address changed.",
+            done=_("Default address changed."),
             keep_id=address_id,
             keep_row=row,
         )
@@ -354,4 +361,4 @@ class AddressBookScreen(AccountDeskScreen):
             if changes.remove:
                 await account.remove_address_tags(address_id, changes.remove)
 
-        await self._change(apply, done="Tags saved.", keep_id=address_id, keep_row=row)
+        await self._change(apply, done=_("Tags saved."), keep_id=address_id, keep_row=row)

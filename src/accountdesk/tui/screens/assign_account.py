@@ -10,16 +10,17 @@ from textual.widgets import Button, Input, Static
 
 from accountdesk.api import AccountDeskError, ConflictError, EmailTakenError
 from accountdesk.tui.context import services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, normalized_email
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.widgets.new_password import NewPasswordFields
 
-EMAIL_TAKEN = (
+EMAIL_TAKEN = N_(
     "This email already belongs to another account. Use another address, or log in to that "
     "account with its password."
 )
-ALREADY_HAS_LOGIN = "Your account has an email and password login already."
+ALREADY_HAS_LOGIN = N_("Your account has an email and password login already.")
 
 
 def login_added(email: str) -> str:
@@ -29,17 +30,23 @@ def login_added(email: str) -> str:
 class AssignAccountScreen(FormScreen):
     """Email and a new password; on success the account can log in with them as well."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Add a password login"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Add a password login")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Add login",
-            tooltip="Add this email and password as a way to log in.",
+            N_("Add login"),
+            tooltip=N_("Add this email and password as a way to log in."),
             id="assign-submit",
         ),
-        Binding("escape", "back", "Back", tooltip="Back without adding a login.", id="assign-back"),
+        Binding(
+            "escape",
+            "back",
+            N_("Back"),
+            tooltip=N_("Back without adding a login."),
+            id="assign-back",
+        ),
     ]
     SUBMIT_BUTTON = "assign-submit-button"
     STATUS = "assign-status"
@@ -49,16 +56,18 @@ class AssignAccountScreen(FormScreen):
         # The identity provider's address is the likely choice (validateauthtoken names it).
         email = services_of(self).customer_email or ""
         with VerticalScroll(id="assign-form", classes="form"):
-            yield Static("Add a password login", classes="form-title")
+            yield Static(_("Add a password login"), classes="form-title")
             yield Static(
-                "You log in through an identity provider. Add an email address and a "
-                "password to log in with them too.",
+                _(
+                    "You log in through an identity provider. Add an email address and a "
+                    "password to log in with them too."
+                ),
                 classes="form-explanation",
                 markup=False,
             )
             yield FormField(
-                "Email",
-                Input(email, placeholder="you@example.com", id="assign-email"),
+                _("Email"),
+                Input(email, placeholder=_("you@example.com"), id="assign-email"),
                 check=email_problem,
                 required=True,
                 id="assign-email-field",
@@ -66,7 +75,7 @@ class AssignAccountScreen(FormScreen):
             yield NewPasswordFields("assign", user_inputs=self._user_inputs)
             yield FormStatus(id="assign-status")
             with Horizontal(classes="form-buttons"):
-                yield Button("Add password login", id="assign-submit-button", variant="primary")
+                yield Button(_("Add password login"), id="assign-submit-button", variant="primary")
 
     def first_focus(self) -> str:
         return "#assign-password" if services_of(self).customer_email else "#assign-email"
@@ -107,17 +116,17 @@ class AssignAccountScreen(FormScreen):
     )
     async def _assign(self, email: str, password: str) -> None:
         if await self.request(lambda account: account.assign_password_login(email, password)):
-            self.app.notify(login_added(email), title="Password login added", markup=False)
+            self.app.notify(login_added(email), title=_("Password login added"), markup=False)
             if self.is_current:
                 self.dismiss()
 
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, EmailTakenError):
-            self._field("assign-email-field").set_error(EMAIL_TAKEN)
-            self.form_status.show_error("This email is already registered.")
+            self._field("assign-email-field").set_error(_(EMAIL_TAKEN))
+            self.form_status.show_error(_("This email is already registered."))
             self._field("assign-email-field").focus_control()
             return True
         if isinstance(error, ConflictError):
-            self.form_status.show_error(ALREADY_HAS_LOGIN)
+            self.form_status.show_error(_(ALREADY_HAS_LOGIN))
             return True
         return super().handle_failure(error)

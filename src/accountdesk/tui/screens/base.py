@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from textual import events, getters, on
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState
 
 from accountdesk.tui.context import services_of
+from accountdesk.tui.i18n import _
 from accountdesk.tui.messages import WorkerFailed
 from accountdesk.tui.widgets.api_log import ApiLogPanel
 from accountdesk.tui.widgets.fitting_footer import FittingFooter
@@ -33,6 +35,10 @@ class ScreenHeader(Header):
         self.watch(self.app, "sub_title", self._show_title)
         self.watch(self.screen, "title", self._show_title)
         self.watch(self.screen, "sub_title", self._show_title)
+
+    def format_title(self) -> Content:
+        # TITLE and SUB_TITLE are marked with N_ when the class is defined: translated here.
+        return self.app.format_title(_(self.screen_title), _(self.screen_sub_title))
 
     def _show_title(self) -> None:
         # Queried by type name: Textual does not export HeaderTitle.

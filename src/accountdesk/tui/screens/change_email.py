@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from accountdesk.api import AccountDeskError, BadRequestError, EmailTakenError, InvalidCodeError
 from accountdesk.tui.context import services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, extract_token, normalized_email, token_problem
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
@@ -22,16 +23,16 @@ from accountdesk.tui.widgets.password_strength import PasswordInput
 from accountdesk.tui.widgets.token_input import TokenInput
 from accountdesk.tui.wording import describe
 
-WRONG_PASSWORD = "This is not your current password."  # noqa: S105 - a message
-SAME_EMAIL = "This is already the email address you log in with."
-INVALID_CODE = (
+WRONG_PASSWORD = N_("This is not your current password.")
+SAME_EMAIL = N_("This is already the email address you log in with.")
+INVALID_CODE = N_(
     "This code is not valid: it may have expired or been used already. Press Escape and "
     "start the change again for a new code."
 )
 
 
 def email_changed_message(new_email: str) -> str:
-    return f"Your login email is now {new_email}."
+    return _("Your login email is now {email}.").format(email=new_email)
 
 
 def _same_address(first: str | None, second: str | None) -> bool:
@@ -42,21 +43,21 @@ def _same_address(first: str | None, second: str | None) -> bool:
 class ChangeEmailScreen(FormScreen):
     """Step 1: the new address, the current password, and whether contact mail follows."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Change email"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Change email")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Send code",
-            tooltip="Email a confirmation code to the new address.",
+            N_("Send code"),
+            tooltip=N_("Email a confirmation code to the new address."),
             id="change-email-submit",
         ),
         Binding(
             "escape",
             "back",
-            "Back",
-            tooltip="Back to your account without changing the email.",
+            N_("Back"),
+            tooltip=N_("Back to your account without changing the email."),
             id="change-email-back",
         ),
     ]
@@ -73,37 +74,42 @@ class ChangeEmailScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         current = services_of(self).customer_email
-        where = f"You log in with {current}. " if current else ""
+        where = _("You log in with {email}. ").format(email=current) if current else ""
         with VerticalScroll(id="change-email-form", classes="form"):
-            yield Static("Change your login email", classes="form-title")
+            yield Static(_("Change your login email"), classes="form-title")
             yield Static(
-                f"{where}We'll email a code to the new address; the change takes effect when you "
-                "confirm it.",
+                where
+                + _(
+                    "We'll email a code to the new address; the change takes effect when you "
+                    "confirm it."
+                ),
                 classes="form-explanation",
                 markup=False,
             )
             # Side by side, so the whole form and its button fit 80x24.
             with Horizontal(classes="form-row"):
                 yield FormField(
-                    "New email",
-                    Input(self.initial_email, placeholder="you@example.com", id="change-email-new"),
+                    _("New email"),
+                    Input(
+                        self.initial_email, placeholder=_("you@example.com"), id="change-email-new"
+                    ),
                     check=self._new_email_problem,
                     required=True,
                     id="change-email-new-field",
                 )
                 yield FormField(
-                    "Current password",
+                    _("Current password"),
                     PasswordInput(id="change-email-password"),
-                    hint="To make sure it's you.",
+                    hint=_("To make sure it's you."),
                     required=True,
                     id="change-email-password-field",
                 )
             yield Checkbox(
-                "Also use as contact email", id="change-email-contact", classes="form-extra"
+                _("Also use as contact email"), id="change-email-contact", classes="form-extra"
             )
             yield FormStatus(id="change-email-status")
             with Horizontal(classes="form-buttons"):
-                yield Button("Send code", id="change-email-submit-button", variant="primary")
+                yield Button(_("Send code"), id="change-email-submit-button", variant="primary")
 
     def first_focus(self) -> str:
         return "#change-email-new"
@@ -113,7 +119,7 @@ class ChangeEmailScreen(FormScreen):
 
     def _new_email_problem(self, value: str) -> str | None:
         if _same_address(normalized_email(value), services_of(self).customer_email):
-            return SAME_EMAIL
+            return _(SAME_EMAIL)
         return email_problem(value)
 
     @on(Input.Submitted, "#change-email-new")
@@ -160,7 +166,7 @@ class ChangeEmailScreen(FormScreen):
             return True
         if isinstance(error, BadRequestError) and set(error.field_errors) == {"password"}:
             field = self._field("change-email-password-field")
-            field.set_error(WRONG_PASSWORD)
+            field.set_error(_(WRONG_PASSWORD))
             field.focus_control()
             return True
         return super().handle_failure(error)
@@ -169,21 +175,21 @@ class ChangeEmailScreen(FormScreen):
 class ConfirmEmailChangeScreen(FormScreen):
     """Step 2: the code (or the link) from the email sent to the new address."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Confirm new email"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Confirm new email")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Confirm",
-            tooltip="Switch the login email with the code from the email.",
+            N_("Confirm"),
+            tooltip=N_("Switch the login email with the code from the email."),
             id="confirm-email-submit",
         ),
         Binding(
             "escape",
             "back",
-            "Back",
-            tooltip="Back to your account; the email stays as it is.",
+            N_("Back"),
+            tooltip=N_("Back to your account; the email stays as it is."),
             id="confirm-email-back",
         ),
     ]
@@ -198,7 +204,7 @@ class ConfirmEmailChangeScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="confirm-email-form", classes="form"):
-            yield Static("Confirm your new email", classes="form-title")
+            yield Static(_("Confirm your new email"), classes="form-title")
             yield Static(
                 self._explanation(),
                 id="confirm-email-explanation",
@@ -206,24 +212,24 @@ class ConfirmEmailChangeScreen(FormScreen):
                 markup=False,
             )
             yield FormField(
-                "Confirmation code",
+                _("Confirmation code"),
                 TokenInput(id="confirm-email-token"),
-                hint="The code, or the whole link from the email.",
+                hint=_("The code, or the whole link from the email."),
                 check=token_problem,
                 required=True,
                 id="confirm-email-token-field",
             )
             yield FormStatus(id="confirm-email-status")
             with Horizontal(classes="form-buttons"):
-                yield Button("Confirm", id="confirm-email-submit-button", variant="primary")
+                yield Button(_("Confirm"), id="confirm-email-submit-button", variant="primary")
 
     def _explanation(self) -> str:
-        text = (
-            f"We've sent a code to {self.new_email}. Paste the code or the whole link from "
+        text = _(
+            "We've sent a code to {email}. Paste the code or the whole link from "
             "that email; you log in with the new address from then on."
-        )
+        ).format(email=self.new_email)
         if services_of(self).is_sandbox:
-            text += " In the sandbox, F3 opens the mailbox, where Continue confirms it too."
+            text += " " + _("In the sandbox, F3 opens the mailbox, where Continue confirms it too.")
         return text
 
     def first_focus(self) -> str:
@@ -249,14 +255,14 @@ class ConfirmEmailChangeScreen(FormScreen):
         if await self.request(lambda account: account.confirm_email_change(token)):
             self._confirmed = True
             self.app.notify(
-                email_changed_message(self.new_email), title="Email changed", markup=False
+                email_changed_message(self.new_email), title=_("Email changed"), markup=False
             )
             self.dismiss()
 
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, InvalidCodeError):
             field = self.query_one("#confirm-email-token-field", FormField)
-            field.set_error(INVALID_CODE)
+            field.set_error(_(INVALID_CODE))
             field.focus_control()
             return True
         return super().handle_failure(error)

@@ -10,15 +10,16 @@ from textual.widgets import Button, Input, Static
 
 from accountdesk.api import AccountDeskError, BadRequestError, TokenError, UnauthorizedError
 from accountdesk.tui.context import services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.widgets.new_password import NewPasswordFields
 from accountdesk.tui.widgets.password_strength import PasswordInput
 
-PASSWORD_CHANGED = (
-    "Your password has been changed. Every other session was signed out; this one stays."  # noqa: S105 - a message
+PASSWORD_CHANGED = N_(
+    "Your password has been changed. Every other session was signed out; this one stays."
 )
-WRONG_CURRENT_PASSWORD = "This is not your current password."  # noqa: S105 - a message
+WRONG_CURRENT_PASSWORD = N_("This is not your current password.")
 
 # The server names the re-entered password `currentPassword` (400) or answers 401.
 _CURRENT_FIELD_PATH = "currentPassword"
@@ -34,21 +35,21 @@ def is_wrong_current_password(error: AccountDeskError) -> bool:
 class ChangePasswordScreen(FormScreen):
     """Current password, then `NewPasswordFields`; enter moves on, enter in the last submits."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Change password"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Change password")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Change password",
-            tooltip="Set the new password (other sessions are signed out).",
+            N_("Change password"),
+            tooltip=N_("Set the new password (other sessions are signed out)."),
             id="change-password-submit",
         ),
         Binding(
             "escape",
             "back",
-            "Back",
-            tooltip="Back to your account without changing the password.",
+            N_("Back"),
+            tooltip=N_("Back to your account without changing the password."),
             id="change-password-back",
         ),
     ]
@@ -61,24 +62,28 @@ class ChangePasswordScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="change-password-form", classes="form"):
-            yield Static("Change your password", classes="form-title")
+            yield Static(_("Change your password"), classes="form-title")
             yield Static(
-                "Every other session (other devices, other windows) is signed out; "
-                "this one stays logged in.",
+                _(
+                    "Every other session (other devices, other windows) is signed out; "
+                    "this one stays logged in."
+                ),
                 classes="form-explanation",
                 markup=False,
             )
             yield FormField(
-                "Current password",
+                _("Current password"),
                 PasswordInput(id="change-current-password"),
                 required=True,
                 id="change-current-password-field",
             )
-            yield NewPasswordFields("change", label="New password", user_inputs=self._user_inputs)
+            yield NewPasswordFields(
+                "change", label=_("New password"), user_inputs=self._user_inputs
+            )
             yield FormStatus(id="change-password-status")
             with Horizontal(classes="form-buttons"):
                 yield Button(
-                    "Change password", id="change-password-submit-button", variant="primary"
+                    _("Change password"), id="change-password-submit-button", variant="primary"
                 )
 
     def first_focus(self) -> str:
@@ -123,7 +128,7 @@ class ChangePasswordScreen(FormScreen):
         # The screen goes away, but the typed passwords must not outlive the request.
         for input_widget in self.query(PasswordInput):
             input_widget.value = ""
-        self.app.notify(PASSWORD_CHANGED, title="Password changed", markup=False)
+        self.app.notify(_(PASSWORD_CHANGED), title=_("Password changed"), markup=False)
         self.dismiss()
 
     def show_failure(self, error: BaseException) -> None:
@@ -134,7 +139,7 @@ class ChangePasswordScreen(FormScreen):
     def handle_failure(self, error: AccountDeskError) -> bool:
         if is_wrong_current_password(error):
             field = self._field("change-current-password-field")
-            field.set_error(WRONG_CURRENT_PASSWORD)
+            field.set_error(_(WRONG_CURRENT_PASSWORD))
             field.focus_control()
             return True
         return super().handle_failure(error)

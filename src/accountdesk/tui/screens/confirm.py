@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label
 
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.dialog import DialogScreen
 
 
@@ -15,9 +16,9 @@ class ConfirmScreen(DialogScreen[bool]):
     """Dismisses with True for the confirm button / ``y``, False for cancel / ``n`` / Escape."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
-        Binding("n", "answer(False)", "No", id="confirm-no"),
-        Binding("escape", "answer(False)", "Cancel", id="confirm-cancel"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm-yes"),
+        Binding("n", "answer(False)", N_("No"), id="confirm-no"),
+        Binding("escape", "answer(False)", N_("Cancel"), id="confirm-cancel"),
     ]
 
     def __init__(
@@ -25,15 +26,15 @@ class ConfirmScreen(DialogScreen[bool]):
         question: str,
         *,
         detail: str | None = None,
-        confirm_label: str = "Yes",
-        cancel_label: str = "Cancel",
+        confirm_label: str | None = None,
+        cancel_label: str | None = None,
         destructive: bool = False,
     ) -> None:
         super().__init__()
         self.question = question
         self.detail = detail
-        self.confirm_label = confirm_label
-        self.cancel_label = cancel_label
+        self.confirm_label = confirm_label or _("Yes")
+        self.cancel_label = cancel_label or _("Cancel")
         self.destructive = destructive
 
     def compose_dialog(self) -> ComposeResult:

@@ -13,31 +13,37 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from accountdesk.api import AccountDeskError, DeletionOutcome, InvalidCodeError
 from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.validation import extract_token, token_problem
+from accountdesk.tui.widgets.fitting_footer import LocalizedFooter
 from accountdesk.tui.widgets.form_field import FormField, FormStatus, show_sending
 from accountdesk.tui.widgets.token_input import TokenInput
 from accountdesk.tui.wording import describe
 
-INVALID_CODE = (
+INVALID_CODE = N_(
     "This code is not valid: it may have expired or been used already. Close this dialog "
     "and start again for a new code."
 )
-EMAIL_MISMATCH = "This is not the email address you log in with."
+EMAIL_MISMATCH = N_("This is not the email address you log in with.")
 
 
 def consequences(email: str | None) -> str:
-    sign_in = f"you can't log in with {email} any more" if email else "you can't log in any more"
-    return (
+    sign_in = (
+        _("you can't log in with {email} any more").format(email=email)
+        if email
+        else _("you can't log in any more")
+    )
+    return _(
         "This deletes, on the server:\n"
         "  • your profile: name, contact details, preferences\n"
         "  • every address in your address book\n"
-        f"  • your sign-in: {sign_in}\n"
+        "  • your sign-in: {sign_in}\n"
         "This cannot be undone."
-    )
+    ).format(sign_in=sign_in)
 
 
 def typed_email_matches(typed: str, login_email: str | None) -> bool:
@@ -52,15 +58,15 @@ class DeleteAccountScreen(ModalScreen[None]):
         Binding(
             "escape",
             "cancel",
-            "Cancel",
-            tooltip="Close without deleting anything.",
+            N_("Cancel"),
+            tooltip=N_("Close without deleting anything."),
             id="delete-account-cancel",
         ),
         Binding(
             "ctrl+s",
             "submit",
-            "Delete",
-            tooltip="Ask for the deletion code, then delete the account with it.",
+            N_("Delete"),
+            tooltip=N_("Ask for the deletion code, then delete the account with it."),
             id="delete-account-submit",
         ),
     ]
@@ -83,16 +89,16 @@ class DeleteAccountScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="delete-dialog") as dialog:
-            dialog.border_title = "Delete account"
-            yield Static("Delete your account for good?", id="delete-question")
+            dialog.border_title = _("Delete account")
+            yield Static(_("Delete your account for good?"), id="delete-question")
             yield Static(consequences(self.login_email), id="delete-explanation", markup=False)
             yield FormField(
-                "Type your email address to confirm",
-                Input(placeholder=self.login_email or "you@example.com", id="delete-email"),
+                _("Type your email address to confirm"),
+                Input(placeholder=self.login_email or _("you@example.com"), id="delete-email"),
                 id="delete-email-field",
             )
             yield FormField(
-                "Deletion code",
+                _("Deletion code"),
                 TokenInput(id="delete-code"),
                 check=token_problem,
                 required=True,
@@ -101,9 +107,11 @@ class DeleteAccountScreen(ModalScreen[None]):
             )
             yield FormStatus(id="delete-status")
             with Horizontal(id="delete-buttons"):
-                yield Button("Delete account", id="delete-submit", variant="error", disabled=True)
-                yield Button("Cancel", id="delete-cancel")
-        yield Footer()
+                yield Button(
+                    _("Delete account"), id="delete-submit", variant="error", disabled=True
+                )
+                yield Button(_("Cancel"), id="delete-cancel")
+        yield LocalizedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#delete-email", Input).focus()
@@ -142,7 +150,7 @@ class DeleteAccountScreen(ModalScreen[None]):
         field = self.query_one("#delete-email-field", FormField)
         if not typed_email_matches(field.value, self.login_email):
             # Said only on submit: while the address is being typed, it can't match yet.
-            field.set_error(EMAIL_MISMATCH)
+            field.set_error(_(EMAIL_MISMATCH))
             field.focus_control()
             return
         show_sending(self.submit_button, True)
@@ -168,18 +176,24 @@ class DeleteAccountScreen(ModalScreen[None]):
 
     def _ask_for_code(self) -> None:
         self.awaiting_code = True
-        where = f"to {self.login_email}" if self.login_email else "to your login email"
-        explanation = (
-            f"We've emailed a deletion code {where}. Paste the code or the whole link from "
-            "that email to delete the account. Nothing is deleted before that."
+        where = (
+            _("to {email}").format(email=self.login_email)
+            if self.login_email
+            else _("to your login email")
         )
+        explanation = _(
+            "We've emailed a deletion code {where}. Paste the code or the whole link from "
+            "that email to delete the account. Nothing is deleted before that."
+        ).format(where=where)
         if services_of(self).is_sandbox:
-            explanation += " In the sandbox, F3 opens the mailbox, where Continue works too."
+            explanation += " " + _(
+                "In the sandbox, F3 opens the mailbox, where Continue works too."
+            )
         self.query_one("#delete-explanation", Static).update(explanation)
         self.query_one("#delete-email-field").add_class("-hidden")
         self.query_one("#delete-code-field").remove_class("-hidden")
         show_sending(self.submit_button, False)
-        self.submit_button.label = "Delete for good"
+        self.submit_button.label = _("Delete for good")
         self.query_one("#delete-code", TokenInput).focus()
 
     @work(
@@ -194,7 +208,7 @@ class DeleteAccountScreen(ModalScreen[None]):
             await account_of(self).confirm_deletion(token)
         except InvalidCodeError:
             field = self.query_one("#delete-code-field", FormField)
-            field.set_error(INVALID_CODE)
+            field.set_error(_(INVALID_CODE))
             field.focus_control()
         except AccountDeskError as error:
             self.status.show_error(describe(error, services_of(self).base_url))

@@ -11,10 +11,10 @@ from typing import TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import ModalScreen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from accountdesk.tui.messages import WorkerFailed
+from accountdesk.tui.widgets.fitting_footer import LocalizedFooter
 
 ResultType = TypeVar("ResultType")
 
@@ -24,7 +24,8 @@ class DialogScreen(ModalScreen[ResultType]):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_dialog()
-        yield Footer()
+        # Its own keys, translated like the screens' (their descriptions are marked with N_).
+        yield LocalizedFooter()
 
     def compose_dialog(self) -> ComposeResult:
         """The dialog's own widgets."""

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static, TextArea
 
+from accountdesk.tui.i18n import _
 from accountdesk.tui.screens.dialog import DialogScreen
 from accountdesk.tui.validation import folder_problem
 from accountdesk.tui.widgets.form_field import FormField
@@ -34,7 +35,7 @@ class SaveFolderScreen(DialogScreen[Path | None]):
         with Vertical(id="save-dialog", classes="export-dialog"):
             yield Label(self.title_text, classes="export-title", markup=False)
             yield FormField(
-                FOLDER_LABEL,
+                _(FOLDER_LABEL),
                 Input(str(self.folder), id="save-folder"),
                 hint=saved_as_hint(self.file_name),
                 check=folder_problem,
@@ -42,8 +43,8 @@ class SaveFolderScreen(DialogScreen[Path | None]):
                 id="save-folder-field",
             )
             with Horizontal(classes="export-buttons"):
-                yield Button(SAVE, id="save-folder-save", variant="primary")
-                yield Button(CANCEL, id="save-folder-cancel")
+                yield Button(_(SAVE), id="save-folder-save", variant="primary")
+                yield Button(_(CANCEL), id="save-folder-cancel")
 
     def on_mount(self) -> None:
         self.query_one("#save-folder", Input).focus()
@@ -83,7 +84,7 @@ class CopiedTextScreen(DialogScreen[None]):
             yield Static(self.note, classes="export-note", markup=False)
             yield TextArea(self.text, read_only=True, soft_wrap=True, id="copied-text")
             with Horizontal(classes="export-buttons"):
-                yield Button(CLOSE, id="copied-text-close", variant="primary")
+                yield Button(_(CLOSE), id="copied-text-close", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#copied-text", TextArea).focus()

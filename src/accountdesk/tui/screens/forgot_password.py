@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from accountdesk.api import AccountDeskError, InvalidCodeError, NotFoundError
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.navigation import return_to_login
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, extract_token, normalized_email, token_problem
@@ -17,14 +18,14 @@ from accountdesk.tui.widgets.new_password import NewPasswordFields
 from accountdesk.tui.widgets.token_input import TokenInput
 
 # The same words whether or not the address has an account (OWASP: no account enumeration).
-RESET_REQUESTED = "If an account exists for that address, we've sent a reset code."
+RESET_REQUESTED = N_("If an account exists for that address, we've sent a reset code.")
 
-RESET_DONE_MESSAGE = (
+RESET_DONE_MESSAGE = N_(
     "Your password has been changed and every other session was logged out. "
     "Log in with the new password."
 )
 
-_INVALID_CODE = (
+_INVALID_CODE = N_(
     "This code is not valid: it may have expired or been used already. Request a new one."
 )
 
@@ -32,17 +33,19 @@ _INVALID_CODE = (
 class ForgotPasswordScreen(FormScreen):
     """Step 1: the email address to send the reset code to."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Forgot password"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Forgot password")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Send reset code",
-            tooltip="Email a password reset code to this address.",
+            N_("Send reset code"),
+            tooltip=N_("Email a password reset code to this address."),
             id="forgot-submit",
         ),
-        Binding("escape", "back", "Back", tooltip="Back to the login screen.", id="forgot-back"),
+        Binding(
+            "escape", "back", N_("Back"), tooltip=N_("Back to the login screen."), id="forgot-back"
+        ),
     ]
     SUBMIT_BUTTON = "forgot-submit-button"
     STATUS = "forgot-status"
@@ -53,24 +56,26 @@ class ForgotPasswordScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="forgot-form", classes="form"):
-            yield Static("Forgot your password?", classes="form-title")
+            yield Static(_("Forgot your password?"), classes="form-title")
             yield Static(
-                "Enter the email address of your account. We'll email you a code to set a "
-                "new password.",
+                _(
+                    "Enter the email address of your account. We'll email you a code to set a "
+                    "new password."
+                ),
                 classes="form-explanation",
                 markup=False,
             )
             yield FormField(
-                "Email",
-                Input(self.initial_email, placeholder="you@example.com", id="forgot-email"),
+                _("Email"),
+                Input(self.initial_email, placeholder=_("you@example.com"), id="forgot-email"),
                 check=email_problem,
                 required=True,
                 id="forgot-email-field",
             )
             yield FormStatus(id="forgot-status")
             with Horizontal(classes="form-buttons"):
-                yield Button("Send reset code", id="forgot-submit-button", variant="primary")
-                yield Button("I already have a code", id="forgot-have-code")
+                yield Button(_("Send reset code"), id="forgot-submit-button", variant="primary")
+                yield Button(_("I already have a code"), id="forgot-have-code")
 
     def first_focus(self) -> str:
         return "#forgot-email"
@@ -97,12 +102,12 @@ class ForgotPasswordScreen(FormScreen):
     )
     async def _request_reset(self, email: str) -> None:
         if await self.request(lambda account: account.request_password_reset(email)):
-            self.app.switch_screen(ResetPasswordScreen(email=email, notice=RESET_REQUESTED))
+            self.app.switch_screen(ResetPasswordScreen(email=email, notice=_(RESET_REQUESTED)))
 
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, NotFoundError):
             # A server that reveals unknown addresses still gets the neutral answer.
-            self.app.switch_screen(ResetPasswordScreen(email=self.email, notice=RESET_REQUESTED))
+            self.app.switch_screen(ResetPasswordScreen(email=self.email, notice=_(RESET_REQUESTED)))
             return True
         return super().handle_failure(error)
 
@@ -114,18 +119,22 @@ class ForgotPasswordScreen(FormScreen):
 class ResetPasswordScreen(FormScreen):
     """Step 2: the code from the email and the new password, twice. Does not log in."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Set a new password"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Set a new password")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Set password",
-            tooltip="Set the new password with the code from the email.",
+            N_("Set password"),
+            tooltip=N_("Set the new password with the code from the email."),
             id="reset-submit",
         ),
         Binding(
-            "escape", "back", "Back", tooltip="Back without changing the password.", id="reset-back"
+            "escape",
+            "back",
+            N_("Back"),
+            tooltip=N_("Back without changing the password."),
+            id="reset-back",
         ),
     ]
     SUBMIT_BUTTON = "reset-submit-button"
@@ -146,21 +155,21 @@ class ResetPasswordScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="reset-form", classes="form"):
-            yield Static("Set a new password", classes="form-title")
+            yield Static(_("Set a new password"), classes="form-title")
             if self.notice:
                 yield Static(self.notice, id="reset-notice", classes="form-reason", markup=False)
             yield FormField(
-                "Reset code",
+                _("Reset code"),
                 TokenInput(self.token, id="reset-token"),
-                hint="The code, or the whole link from the email.",
+                hint=_("The code, or the whole link from the email."),
                 check=token_problem,
                 required=True,
                 id="reset-token-field",
             )
-            yield NewPasswordFields("reset", label="New password", user_inputs=self._user_inputs)
+            yield NewPasswordFields("reset", label=_("New password"), user_inputs=self._user_inputs)
             yield FormStatus(id="reset-status")
             with Horizontal(classes="form-buttons"):
-                yield Button("Set password", id="reset-submit-button", variant="primary")
+                yield Button(_("Set password"), id="reset-submit-button", variant="primary")
 
     def first_focus(self) -> str:
         return "#reset-password" if self.token else "#reset-token"
@@ -203,11 +212,11 @@ class ResetPasswordScreen(FormScreen):
 
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, InvalidCodeError):
-            self._field("reset-token-field").set_error(_INVALID_CODE)
+            self._field("reset-token-field").set_error(_(_INVALID_CODE))
             self._field("reset-token-field").focus_control()
             return True
         return super().handle_failure(error)
 
     def _back_to_login(self) -> None:
         # Deliberately no automatic login (OWASP forgot-password cheat sheet).
-        return_to_login(self, RESET_DONE_MESSAGE, email=self.email)
+        return_to_login(self, _(RESET_DONE_MESSAGE), email=self.email)

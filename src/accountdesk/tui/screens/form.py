@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Select
 from accountdesk.api.errors import AccountDeskError, BadRequestError, RateLimitedError
 from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.countdown import Countdown
+from accountdesk.tui.i18n import _
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.widgets.form_field import (
@@ -113,10 +114,10 @@ class FormScreen(AccountDeskScreen):
             return
         self.app.push_screen(
             ConfirmScreen(
-                "Discard what you typed?",
-                detail="Going back throws away what you entered on this screen.",
-                confirm_label="Discard",
-                cancel_label="Keep editing",
+                _("Discard what you typed?"),
+                detail=_("Going back throws away what you entered on this screen."),
+                confirm_label=_("Discard"),
+                cancel_label=_("Keep editing"),
                 destructive=True,
             ),
             self._discard_if_confirmed,

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Button, Input, Label, Static
 
+from accountdesk.tui.i18n import _
 from accountdesk.tui.screens.dialog import DialogScreen
 from accountdesk.tui.wording import (
     OPERATOR_CLOSE,
@@ -45,11 +46,11 @@ class StillThereScreen(DialogScreen[None]):
 
     def compose_dialog(self) -> ComposeResult:
         with Vertical(id="still-there-dialog", classes="kiosk-dialog"):
-            yield Label(STILL_THERE_TITLE, id="still-there-title", classes="kiosk-dialog-title")
+            yield Label(_(STILL_THERE_TITLE), id="still-there-title", classes="kiosk-dialog-title")
             yield Static(session_ends_in(self.seconds_left), id="still-there-countdown")
-            yield Static(STILL_THERE_HINT, id="still-there-hint")
+            yield Static(_(STILL_THERE_HINT), id="still-there-hint")
             with Horizontal(classes="kiosk-buttons"):
-                yield Button(STILL_THERE_STAY, id="still-there-stay", variant="primary")
+                yield Button(_(STILL_THERE_STAY), id="still-there-stay", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#still-there-stay", Button).focus()
@@ -98,12 +99,12 @@ class OperatorPinScreen(DialogScreen[bool]):
 
     def compose_dialog(self) -> ComposeResult:
         with Vertical(id="operator-pin-dialog", classes="kiosk-dialog"):
-            yield Label(OPERATOR_PIN_TITLE, classes="kiosk-dialog-title")
-            yield Input(placeholder=OPERATOR_PIN_LABEL, password=True, id="operator-pin")
+            yield Label(_(OPERATOR_PIN_TITLE), classes="kiosk-dialog-title")
+            yield Input(placeholder=_(OPERATOR_PIN_LABEL), password=True, id="operator-pin")
             yield Static("", id="operator-pin-status")
             with Horizontal(classes="kiosk-buttons"):
-                yield Button(OPERATOR_UNLOCK, id="operator-pin-unlock", variant="primary")
-                yield Button(OPERATOR_CLOSE, id="operator-pin-close")
+                yield Button(_(OPERATOR_UNLOCK), id="operator-pin-unlock", variant="primary")
+                yield Button(_(OPERATOR_CLOSE), id="operator-pin-close")
 
     def on_mount(self) -> None:
         self.query_one("#operator-pin", Input).focus()
@@ -116,7 +117,7 @@ class OperatorPinScreen(DialogScreen[bool]):
         if self._check(entered):
             self.dismiss(True)
             return
-        self.query_one("#operator-pin-status", Static).update(OPERATOR_PIN_WRONG)
+        self.query_one("#operator-pin-status", Static).update(_(OPERATOR_PIN_WRONG))
         field.focus()
 
     @on(Button.Pressed, "#operator-pin-close")
@@ -133,11 +134,11 @@ class OperatorMenuScreen(DialogScreen[str | None]):
 
     def compose_dialog(self) -> ComposeResult:
         with Vertical(id="operator-menu-dialog", classes="kiosk-dialog"):
-            yield Label(OPERATOR_MENU_TITLE, classes="kiosk-dialog-title")
+            yield Label(_(OPERATOR_MENU_TITLE), classes="kiosk-dialog-title")
             with Horizontal(classes="kiosk-buttons"):
-                yield Button(OPERATOR_QUIT, id="operator-quit", variant="error")
-                yield Button(OPERATOR_RECONNECT, id="operator-reconnect")
-                yield Button(OPERATOR_CLOSE, id="operator-close")
+                yield Button(_(OPERATOR_QUIT), id="operator-quit", variant="error")
+                yield Button(_(OPERATOR_RECONNECT), id="operator-reconnect")
+                yield Button(_(OPERATOR_CLOSE), id="operator-close")
 
     def on_mount(self) -> None:
         self.query_one("#operator-close", Button).focus()

@@ -10,6 +10,7 @@ from textual.widgets import Button, Input, Static
 
 from accountdesk.api.errors import AccountDeskError, NotActivatedError, UnauthorizedError
 from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.navigation import flow_screen, open_flow
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, normalized_email
@@ -24,47 +25,47 @@ class LoginScreen(FormScreen):
     Shows at most one message above the form: ``reason`` (why the user has to log in) or
     ``notice`` (how the flow that led back here ended, e.g. a password reset), not both."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Log in"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Log in")
     # The flow keys stay out of the footer (it would push the app's keys off a narrow
     # terminal); the links on the screen and the command palette show them.
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Log in",
-            tooltip="Log in with the email and password entered.",
+            N_("Log in"),
+            tooltip=N_("Log in with the email and password entered."),
             id="login-submit",
         ),
         Binding(
             "ctrl+n",
             "sign_up",
-            "Sign up",
-            tooltip="Create a new account.",
+            N_("Sign up"),
+            tooltip=N_("Create a new account."),
             id="login-sign-up",
             show=False,
         ),
         Binding(
             "ctrl+g",
             "forgot_password",
-            "Forgot password",
-            tooltip="Get a code by email to set a new password.",
+            N_("Forgot password"),
+            tooltip=N_("Get a code by email to set a new password."),
             id="login-forgot-password",
             show=False,
         ),
         Binding(
             "ctrl+f",
             "social_login",
-            "Log in with Auth0",
-            tooltip="Sign in at the storefront's identity provider (Auth0) in your browser.",
+            N_("Log in with Auth0"),
+            tooltip=N_("Sign in at the storefront's identity provider (Auth0) in your browser."),
             id="login-social",
             show=False,
         ),
         Binding(
             "ctrl+y",
             "activate",
-            "Activate account",
-            tooltip="Enter the activation code from the sign-up email.",
+            N_("Activate account"),
+            tooltip=N_("Enter the activation code from the sign-up email."),
             id="login-activate",
             show=False,
         ),
@@ -90,37 +91,37 @@ class LoginScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="login-form", classes="form"):
-            yield Static("Log in to your account", classes="form-title")
+            yield Static(_("Log in to your account"), classes="form-title")
             if self.reason:
                 yield Static(self.reason, id="login-reason", classes="form-reason", markup=False)
             yield FormField(
-                "Email",
-                Input(self.initial_email, placeholder="you@example.com", id="login-email"),
+                _("Email"),
+                Input(self.initial_email, placeholder=_("you@example.com"), id="login-email"),
                 check=email_problem,
                 required=True,
                 id="login-email-field",
             )
             yield FormField(
-                "Password",
+                _("Password"),
                 PasswordInput(id="login-password"),
-                hint="ctrl+o shows or hides the password.",
+                hint=_("ctrl+o shows or hides the password."),
                 required=True,
                 id="login-password-field",
             )
             yield RememberMe(id="login-remember")
             yield FormStatus(id="login-status")
             yield Button(
-                "Resend activation email",
+                _("Resend activation email"),
                 id="login-resend",
                 classes="form-extra -hidden",
             )
             with Horizontal(classes="form-buttons"):
-                yield Button("Log in", id="login-submit-button", variant="primary")
-                yield Button("Log in with Auth0", id="login-social")
+                yield Button(_("Log in"), id="login-submit-button", variant="primary")
+                yield Button(_("Log in with Auth0"), id="login-social")
             with Horizontal(classes="form-links"):
-                yield Button("Create an account", id="login-sign-up", classes="link")
-                yield Button("Forgot password?", id="login-forgot", classes="link")
-                yield Button("Activate account", id="login-activate", classes="link")
+                yield Button(_("Create an account"), id="login-sign-up", classes="link")
+                yield Button(_("Forgot password?"), id="login-forgot", classes="link")
+                yield Button(_("Activate account"), id="login-activate", classes="link")
 
     def first_focus(self) -> str:
         return "#login-password" if self.initial_email else "#login-email"
@@ -202,8 +203,10 @@ class LoginScreen(FormScreen):
         if self.focused is resend:
             self.query_one("#login-email", Input).focus()  # not a hidden button
         self.form_status.show_success(
-            f"We've sent a new activation email to {email}. "
-            "Open its link or paste its code under Activate account."
+            _(
+                "We've sent a new activation email to {email}. "
+                "Open its link or paste its code under Activate account."
+            ).format(email=email)
         )
 
     # -- other flows ---------------------------------------------------------------------------

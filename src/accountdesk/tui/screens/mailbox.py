@@ -28,6 +28,7 @@ from accountdesk.api.sandbox_extras import (
 )
 from accountdesk.session import SessionExpiredError
 from accountdesk.tui.context import account_of, services_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.navigation import open_flow
 from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
@@ -43,57 +44,67 @@ from accountdesk.tui.wording import (
 
 POLL_SECONDS = 3.0
 
-COPY_ATTEMPTED = (
+COPY_ATTEMPTED = N_(
     "Sent the code to the terminal's clipboard (OSC 52); if your terminal ignores that, "
     "select it below."
 )
 
 CONTINUE_LABELS = {
-    OPT_IN: "Activate account",
-    PASSWORD_RESET: "Reset password",
-    EMAIL_CHANGE_REQUEST: "Confirm new email",
-    DELETION_REQUEST: "Delete account",
+    OPT_IN: N_("Activate account"),
+    PASSWORD_RESET: N_("Reset password"),
+    EMAIL_CHANGE_REQUEST: N_("Confirm new email"),
+    DELETION_REQUEST: N_("Delete account"),
 }
 
 
 class MailboxScreen(AccountDeskScreen):
     """Newest first on the left, the selected message on the right, "continue" below it."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Sandbox mailbox"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Sandbox mailbox")
     BINDINGS = [
         Binding(
-            "escape", "app.pop_screen", "Back", tooltip="Close the mailbox.", id="mailbox-back"
+            "escape",
+            "app.pop_screen",
+            N_("Back"),
+            tooltip=N_("Close the mailbox."),
+            id="mailbox-back",
         ),
-        Binding("r", "refresh_mailbox", "Refresh", tooltip="Fetch new mail.", id="mailbox-refresh"),
+        Binding(
+            "r",
+            "refresh_mailbox",
+            N_("Refresh"),
+            tooltip=N_("Fetch new mail."),
+            id="mailbox-refresh",
+        ),
         Binding(
             "c",
             "continue_flow",
-            "Continue",
-            tooltip="Continue the flow this email belongs to, with its token filled in.",
+            N_("Continue"),
+            tooltip=N_("Continue the flow this email belongs to, with its token filled in."),
             id="mailbox-continue",
         ),
         Binding(
             "t",
             "toggle_token",
-            "Show token",
-            tooltip="Show or hide the token in the message body.",
+            N_("Show token"),
+            tooltip=N_("Show or hide the token in the message body."),
             id="mailbox-show-token",
         ),
         # Listed in the command palette; the footer has no room for every key.
         Binding(
             "y",
             "copy_token",
-            "Copy token",
-            tooltip="Copy the message's token to the clipboard.",
+            N_("Copy token"),
+            tooltip=N_("Copy the message's token to the clipboard."),
             id="mailbox-copy-token",
             show=False,
         ),
         Binding(
             "x",
             "empty_mailbox",
-            "Empty mailbox",
-            tooltip="Delete every message in the sandbox mailbox.",
+            N_("Empty mailbox"),
+            tooltip=N_("Delete every message in the sandbox mailbox."),
             id="mailbox-empty",
             show=False,
         ),
@@ -116,27 +127,27 @@ class MailboxScreen(AccountDeskScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="mailbox"):
             table: DataTable[str] = DataTable(id="mailbox-list", cursor_type="row")
-            table.border_title = "Inbox (newest first)"
+            table.border_title = _("Inbox (newest first)")
             yield table
             with Vertical(id="mailbox-reader") as reader:
-                reader.border_title = "Message"
+                reader.border_title = _("Message")
                 with VerticalScroll(id="mailbox-message"):
                     yield Static(id="mailbox-headers")
                     yield Static(id="mailbox-body", markup=False)
                 with Vertical(id="mailbox-copy") as copy_area:
                     copy_area.display = False
-                    yield Static(COPY_ATTEMPTED, id="mailbox-copy-note", markup=False)
+                    yield Static(_(COPY_ATTEMPTED), id="mailbox-copy-note", markup=False)
                     token_box = TextArea(
                         id="mailbox-token", read_only=True, soft_wrap=True, show_line_numbers=False
                     )
-                    token_box.border_title = "Code"
+                    token_box.border_title = _("Code")
                     yield token_box
-                yield Button("Continue", id="mailbox-continue", variant="primary", disabled=True)
+                yield Button(_("Continue"), id="mailbox-continue", variant="primary", disabled=True)
 
     def on_mount(self) -> None:
-        self.table.add_column("Received", key="received")
-        self.table.add_column("To", key="to")
-        self.table.add_column("Subject", key="subject")
+        self.table.add_column(_("Received"), key="received")
+        self.table.add_column(_("To"), key="to")
+        self.table.add_column(_("Subject"), key="subject")
         self.show_message(None)
         self.refresh_mailbox()
         self.set_interval(POLL_SECONDS, self._poll)
@@ -163,12 +174,12 @@ class MailboxScreen(AccountDeskScreen):
         services = services_of(self)
         base_url = services.base_url
         if base_url is None:
-            self.table.border_subtitle = "waiting for the sandbox…"
+            self.table.border_subtitle = _("waiting for the sandbox…")
             return
         try:
             messages = await fetch_outbox(base_url, services.environment.tenant)
         except OutboxError:
-            self.table.border_subtitle = "unavailable"
+            self.table.border_subtitle = _("unavailable")
             # Polling repeats the failure every few seconds: say it once. (The error's own
             # text is the HTTP library's, not a sentence for the user.)
             if not self.unavailable:
@@ -217,9 +228,12 @@ class MailboxScreen(AccountDeskScreen):
             self._hide_token_box()
         self.selected = message
         if message is None:
-            self.headers.update(Text("No message selected.", style="dim"))
+            self.headers.update(Text(_("No message selected."), style="dim"))
             self.body.update(
-                "Emails the sandbox sends (activation, password reset, email change) arrive here."
+                _(
+                    "Emails the sandbox sends (activation, password reset, email change) "
+                    "arrive here."
+                )
             )
             self.continue_button.display = False
         else:
@@ -243,7 +257,7 @@ class MailboxScreen(AccountDeskScreen):
             label = self._continue_label(message)
             self.continue_button.display = label is not None
             self.continue_button.disabled = label is None
-            self.continue_button.label = label or "Continue"
+            self.continue_button.label = label or _("Continue")
         self.refresh_bindings()
 
     def _continue_label(self, message: OutboxMessage) -> str | None:
@@ -276,7 +290,9 @@ class MailboxScreen(AccountDeskScreen):
 
     def action_empty_mailbox(self) -> None:
         self.app.push_screen(
-            ConfirmScreen("Delete every message in the sandbox mailbox?", confirm_label="Empty"),
+            ConfirmScreen(
+                _("Delete every message in the sandbox mailbox?"), confirm_label=_("Empty")
+            ),
             self._empty_if_confirmed,
         )
 
@@ -320,17 +336,21 @@ class MailboxScreen(AccountDeskScreen):
                 # The code only works in its own customer's session: say so, rather than let
                 # the server call a good code "not valid".
                 self.notify(
-                    f"This confirms deleting {message.to}. Log in as {message.to} to use it.",
-                    title="Delete account",
+                    _("This confirms deleting {email}. Log in as {email} to use it.").format(
+                        email=message.to
+                    ),
+                    title=_("Delete account"),
                     severity="warning",
                     markup=False,
                 )
                 return
             self.app.push_screen(
                 ConfirmScreen(
-                    "Delete this account for good?",
-                    detail=f"{message.to} and all its data will be deleted. This cannot be undone.",
-                    confirm_label="Delete account",
+                    _("Delete this account for good?"),
+                    detail=_(
+                        "{email} and all its data will be deleted. This cannot be undone."
+                    ).format(email=message.to),
+                    confirm_label=_("Delete account"),
                     destructive=True,
                 ),
                 lambda confirmed: self._delete_if_confirmed(confirmed, token),
@@ -344,13 +364,13 @@ class MailboxScreen(AccountDeskScreen):
             return
         self.app.push_screen(
             ConfirmScreen(
-                f"Switch to {email}?",
-                detail=(
-                    f"You are logged in as {current}. Activating {email} logs you out of "
-                    f"{current} and logs {email} in."
-                ),
-                confirm_label="Continue",
-                cancel_label="Stay logged in",
+                _("Switch to {email}?").format(email=email),
+                detail=_(
+                    "You are logged in as {current}. Activating {email} logs you out of "
+                    "{current} and logs {email} in."
+                ).format(current=current, email=email),
+                confirm_label=_("Continue"),
+                cancel_label=_("Stay logged in"),
             ),
             lambda confirmed: self._activate_if_confirmed(confirmed, email, token),
         )
@@ -374,11 +394,15 @@ class MailboxScreen(AccountDeskScreen):
         try:
             await account_of(self).confirm_email_change(token)
         except AccountDeskError as error:
-            self.notify(describe(error), title="Email change", severity="error", markup=False)
+            self.notify(describe(error), title=_("Email change"), severity="error", markup=False)
             return
         finally:
             self.continue_button.disabled = False
-        self.notify(f"Your login email is now {new_email}.", title="Email changed", markup=False)
+        self.notify(
+            _("Your login email is now {email}.").format(email=new_email),
+            title=_("Email changed"),
+            markup=False,
+        )
 
     @work(
         exclusive=True,
@@ -392,12 +416,13 @@ class MailboxScreen(AccountDeskScreen):
         except SessionExpiredError:
             return
         except AccountDeskError as error:
-            self.notify(describe(error), title="Delete account", severity="error", markup=False)
+            self.notify(describe(error), title=_("Delete account"), severity="error", markup=False)
 
 
 def continue_label(message: OutboxMessage) -> str | None:
     """What "continue" does with this message, or None when there is nothing to continue."""
-    return CONTINUE_LABELS.get(message.event) if message.token else None
+    label = CONTINUE_LABELS.get(message.event) if message.token else None
+    return _(label) if label else None
 
 
 def format_received(created_at: str) -> str:

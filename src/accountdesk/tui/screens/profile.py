@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Select, Static
 from accountdesk.api import AccountDeskError, Customer, CustomerPatch, VersionConflictError
 from accountdesk.session import AccountService, SessionExpiredError
 from accountdesk.tui.context import account_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.screens.profile_dialogs import (
     ConflictScreen,
@@ -37,7 +38,7 @@ from accountdesk.tui.widgets.personal_fields import (
 from accountdesk.tui.wording import plural
 
 REGISTRATION = "company_registration_id"
-_REGISTRATION_LABEL = "Company registration id"
+_REGISTRATION_LABEL = N_("Company registration id")
 _REGISTRATION_NEEDS = ("first_name", "last_name", "company")
 
 _FIELD_PATHS = {
@@ -56,7 +57,7 @@ def profile_values(customer: Customer) -> PersonalValues:
 
 
 def field_label(attribute: str) -> str:
-    return _REGISTRATION_LABEL if attribute == REGISTRATION else label_of(attribute)
+    return _(_REGISTRATION_LABEL) if attribute == REGISTRATION else label_of(attribute)
 
 
 def shown_value(attribute: str, value: str | None) -> str:
@@ -77,21 +78,21 @@ def profile_patch(changes: PersonalValues, version: int | None) -> CustomerPatch
 class EditProfileScreen(FormScreen):
     """Load the profile, edit it, save the changes; Escape asks about unsaved changes."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Edit profile"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Edit profile")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Save",
-            tooltip="Save the changed fields.",
+            N_("Save"),
+            tooltip=N_("Save the changed fields."),
             id="profile-save",
         ),
         Binding(
             "escape",
             "back",
-            "Back",
-            tooltip="Back to the account overview (asks first if something is unsaved).",
+            N_("Back"),
+            tooltip=N_("Back to the account overview (asks first if something is unsaved)."),
             id="profile-back",
         ),
     ]
@@ -111,27 +112,29 @@ class EditProfileScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="profile-form", classes="form"):
-            yield Static("Edit profile", classes="form-title")
+            yield Static(_("Edit profile"), classes="form-title")
             yield Static(
-                "Only the fields you change are saved. Your login email is changed from the "
-                "account screen (m).",
+                _(
+                    "Only the fields you change are saved. Your login email is changed from the "
+                    "account screen (m)."
+                ),
                 classes="form-note",
             )
-            yield Static("About you", classes="form-section")
+            yield Static(_("About you"), classes="form-section")
             yield PersonalFields("profile", required=())
-            yield Static("Business customers", classes="form-section")
+            yield Static(_("Business customers"), classes="form-section")
             yield FormField(
-                _REGISTRATION_LABEL,
-                Input(placeholder="e.g. HRB 12345", id="profile-registration"),
-                hint="Needs first name, last name and company filled in.",
+                _(_REGISTRATION_LABEL),
+                Input(placeholder=_("e.g. HRB 12345"), id="profile-registration"),
+                hint=_("Needs first name, last name and company filled in."),
                 check=self._registration_problem,
                 id="profile-registration-field",
             )
         with Vertical(id="profile-actions"):
             yield FormStatus(id="profile-status")
             with Horizontal(classes="form-buttons"):
-                yield Button("Save", id="profile-save-button", variant="primary")
-                yield Button("Back", id="profile-cancel")
+                yield Button(_("Save"), id="profile-save-button", variant="primary")
+                yield Button(_("Back"), id="profile-cancel")
                 yield Static("", id="profile-dirty", markup=False)
 
     def first_focus(self) -> str:
@@ -270,7 +273,7 @@ class EditProfileScreen(FormScreen):
             return
         changes = self.changes()
         if not changes:
-            self.form_status.show_success("Nothing to save: no field was changed.")
+            self.form_status.show_success(_("Nothing to save: no field was changed."))
             if self._leave_after_save:
                 self.dismiss()
             return
@@ -301,16 +304,16 @@ class EditProfileScreen(FormScreen):
             {name: value for name, value in stored.items() if current[name] == self._sent.get(name)}
         )
         self._adopt(customer)
-        self.form_status.show_success("Profile saved.")
+        self.form_status.show_success(_("Profile saved."))
         if self._leave_after_save:
             # The status line goes with the screen: say it where it stays visible.
-            self.notify("Your profile was saved.", title="Profile")
+            self.notify(_("Your profile was saved."), title=_("Profile"))
             self.dismiss()
 
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, VersionConflictError):
             self.form_status.show_error(
-                "Your profile was changed elsewhere meanwhile; loading it to compare…"
+                _("Your profile was changed elsewhere meanwhile; loading it to compare…")
             )
             self._resolve_conflict()
             return True
@@ -354,13 +357,17 @@ class EditProfileScreen(FormScreen):
             choices = await self.app.push_screen_wait(ConflictScreen(conflicts))
             if choices is None:
                 self.form_status.show_error(
-                    "Not saved. Your values are still here; the server's are loaded, so saving "
-                    "now would replace them."
+                    _(
+                        "Not saved. Your values are still here; the server's are loaded, so saving "
+                        "now would replace them."
+                    )
                 )
                 return
             self._show({name: theirs[name] for name, take in choices.items() if take})
         if not self.changes():
-            self.form_status.show_success("Your profile matches the server's now; nothing to save.")
+            self.form_status.show_success(
+                _("Your profile matches the server's now; nothing to save.")
+            )
             return
         self.submit()  # again, with the server's version
 

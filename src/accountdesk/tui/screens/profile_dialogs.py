@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.dialog import DialogScreen
 from accountdesk.tui.wording import plural
 
@@ -45,29 +46,29 @@ class ConflictScreen(DialogScreen[Resolution | None]):
         Binding(
             "ctrl+s",
             "resolve",
-            "Save choices",
-            tooltip="Save the profile with the values chosen here.",
+            N_("Save choices"),
+            tooltip=N_("Save the profile with the values chosen here."),
             id="conflict-save",
         ),
         Binding(
             "m",
             "choose_all(False)",
-            "All mine",
-            tooltip="Keep your value in every field.",
+            N_("All mine"),
+            tooltip=N_("Keep your value in every field."),
             id="conflict-all-mine",
         ),
         Binding(
             "t",
             "choose_all(True)",
-            "All theirs",
-            tooltip="Take the server's value in every field.",
+            N_("All theirs"),
+            tooltip=N_("Take the server's value in every field."),
             id="conflict-all-theirs",
         ),
         Binding(
             "escape",
             "cancel",
-            "Cancel",
-            tooltip="Back to the form without saving; your values stay.",
+            N_("Cancel"),
+            tooltip=N_("Back to the form without saving; your values stay."),
             id="conflict-cancel",
         ),
     ]
@@ -80,7 +81,7 @@ class ConflictScreen(DialogScreen[Resolution | None]):
         count = len(self.conflicts)
         with Vertical(id="conflict-dialog"):
             yield Label(
-                "Your profile was changed elsewhere while you edited it.",
+                _("Your profile was changed elsewhere while you edited it."),
                 id="conflict-question",
                 markup=False,
             )
@@ -101,20 +102,20 @@ class ConflictScreen(DialogScreen[Resolution | None]):
                         yield Label(conflict.label, classes="conflict-label", markup=False)
                         yield RadioSet(
                             RadioButton(
-                                Text(f"Keep mine: {conflict.mine}"),
+                                Text(_("Keep mine: {value}").format(value=conflict.mine)),
                                 value=True,
                                 id=f"conflict-{conflict.attribute}-mine",
                             ),
                             RadioButton(
-                                Text(f"Take server's: {conflict.theirs}"),
+                                Text(_("Take server's: {value}").format(value=conflict.theirs)),
                                 id=f"conflict-{conflict.attribute}-theirs",
                             ),
                             id=f"conflict-{conflict.attribute}",
                             classes="conflict-choice",
                         )
             with Horizontal(id="conflict-buttons"):
-                yield Button("Save with these choices", id="conflict-save", variant="primary")
-                yield Button("Cancel", id="conflict-cancel")
+                yield Button(_("Save with these choices"), id="conflict-save", variant="primary")
+                yield Button(_("Cancel"), id="conflict-cancel")
 
     def on_mount(self) -> None:
         self.query_one(RadioSet).focus()
@@ -152,19 +153,21 @@ class UnsavedChangesScreen(DialogScreen[LeaveChoice]):
     """Leaving with unsaved changes: save them, discard them, or keep editing (Escape)."""
 
     BINDINGS = [
-        Binding("s", "answer('save')", "Save", tooltip="Save, then leave.", id="unsaved-save"),
+        Binding(
+            "s", "answer('save')", N_("Save"), tooltip=N_("Save, then leave."), id="unsaved-save"
+        ),
         Binding(
             "d",
             "answer('discard')",
-            "Discard",
-            tooltip="Leave and forget the changes.",
+            N_("Discard"),
+            tooltip=N_("Leave and forget the changes."),
             id="unsaved-discard",
         ),
         Binding(
             "escape",
             "answer('keep')",
-            "Keep editing",
-            tooltip="Back to the form.",
+            N_("Keep editing"),
+            tooltip=N_("Back to the form."),
             id="unsaved-keep",
         ),
     ]
@@ -176,7 +179,7 @@ class UnsavedChangesScreen(DialogScreen[LeaveChoice]):
     def compose_dialog(self) -> ComposeResult:
         count = len(self.changed_labels)
         with Vertical(id="unsaved-dialog"):
-            yield Label("You have unsaved changes.", id="unsaved-question", markup=False)
+            yield Label(_("You have unsaved changes."), id="unsaved-question", markup=False)
             yield Label(
                 plural(count, "Changed: {names}.", "Changed ({n} fields): {names}.").replace(
                     "{names}", ", ".join(self.changed_labels)
@@ -185,9 +188,9 @@ class UnsavedChangesScreen(DialogScreen[LeaveChoice]):
                 markup=False,
             )
             with Horizontal(id="unsaved-buttons"):
-                yield Button("Save", id="unsaved-save", variant="primary")
-                yield Button("Discard", id="unsaved-discard", variant="error")
-                yield Button("Keep editing", id="unsaved-keep")
+                yield Button(_("Save"), id="unsaved-save", variant="primary")
+                yield Button(_("Discard"), id="unsaved-discard", variant="error")
+                yield Button(_("Keep editing"), id="unsaved-keep")
 
     def on_mount(self) -> None:
         self.query_one("#unsaved-save", Button).focus()

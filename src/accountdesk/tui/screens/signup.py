@@ -13,6 +13,7 @@ from accountdesk.api import (
     CustomerSignup,
     EmailTakenError,
 )
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.navigation import flow_screen
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, normalized_email
@@ -25,7 +26,7 @@ from accountdesk.tui.widgets.personal_fields import (
     personal_field_paths,
 )
 
-_DUPLICATE_EMAIL = (
+_DUPLICATE_EMAIL = N_(
     "An account with this email already exists. Log in instead, or use "
     "'Forgot password?' on the login screen if you don't remember the password."
 )
@@ -50,17 +51,19 @@ _FIELD_FOR_PATH = {
 class SignUpScreen(FormScreen):
     """The signup form; after the server accepts it, the activation screen takes over."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Create an account"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Create an account")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Create account",
-            tooltip="Send the form and create the account.",
+            N_("Create account"),
+            tooltip=N_("Send the form and create the account."),
             id="signup-submit",
         ),
-        Binding("escape", "back", "Back", tooltip="Back to the login screen.", id="signup-back"),
+        Binding(
+            "escape", "back", N_("Back"), tooltip=N_("Back to the login screen."), id="signup-back"
+        ),
     ]
     SUBMIT_BUTTON = "signup-submit-button"
     STATUS = "signup-status"
@@ -72,31 +75,31 @@ class SignUpScreen(FormScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="signup-form", classes="form"):
-            yield Static("Create an account", classes="form-title")
-            yield Static("Fields marked * are required.", classes="form-note")
-            yield Static("Sign-in", classes="form-section")
+            yield Static(_("Create an account"), classes="form-title")
+            yield Static(_("Fields marked * are required."), classes="form-note")
+            yield Static(_("Sign-in"), classes="form-section")
             yield FormField(
-                "Email",
-                Input(self.initial_email, placeholder="you@example.com", id="signup-email"),
+                _("Email"),
+                Input(self.initial_email, placeholder=_("you@example.com"), id="signup-email"),
                 check=email_problem,
                 required=True,
                 id="signup-email-field",
             )
             yield NewPasswordFields("signup", user_inputs=self._user_inputs)
-            yield Static("About you", classes="form-section")
+            yield Static(_("About you"), classes="form-section")
             yield PersonalFields("signup", SIGNUP_PARTS)
-            yield Static("First address (optional)", classes="form-section")
+            yield Static(_("First address (optional)"), classes="form-section")
             yield AddressFields(
                 "signup",
                 parts=_ADDRESS_PARTS,
                 optional=True,
                 contact_required=False,
-                contact_placeholder="defaults to your name",
+                contact_placeholder=_("defaults to your name"),
             )
             yield FormStatus(id="signup-status")
             with Horizontal(classes="form-buttons"):
-                yield Button("Create account", id="signup-submit-button", variant="primary")
-                yield Button("Back to login", id="signup-cancel")
+                yield Button(_("Create account"), id="signup-submit-button", variant="primary")
+                yield Button(_("Back to login"), id="signup-cancel")
 
     def first_focus(self) -> str:
         return "#signup-password" if self.initial_email else "#signup-email"
@@ -168,8 +171,8 @@ class SignUpScreen(FormScreen):
 
     def handle_failure(self, error: AccountDeskError) -> bool:
         if isinstance(error, EmailTakenError):
-            self._field("signup-email-field").set_error(_DUPLICATE_EMAIL)
-            self.form_status.show_error("This email is already registered.")
+            self._field("signup-email-field").set_error(_(_DUPLICATE_EMAIL))
+            self.form_status.show_error(_("This email is already registered."))
             self._field("signup-email-field").focus_control()
             return True
         return super().handle_failure(error)

@@ -25,41 +25,55 @@ from accountdesk.session.social import (
     open_in_browser,
 )
 from accountdesk.tui.context import account_of
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.validation import email_problem, normalized_email
 from accountdesk.tui.widgets.form_field import FormField, FormStatus, show_sending
 from accountdesk.tui.wording import duration_text
 
-_WAIT = f"escape cancels; gives up after {duration_text(int(SIGN_IN_TIMEOUT))}"
-BROWSER_OPENED = f"Finish signing in in your browser; this screen goes on by itself ({_WAIT})."
-NO_BROWSER = (
+BROWSER_OPENED = N_("Finish signing in in your browser; this screen goes on by itself ({wait}).")
+NO_BROWSER = N_(
     "No browser could be opened from here: open the address below in a browser on this "
-    f"computer and sign in ({_WAIT})."
+    "computer and sign in ({wait})."
 )
-SANDBOX_WAITING = f"Waiting for the identity provider's answer ({_WAIT})."
+SANDBOX_WAITING = N_("Waiting for the identity provider's answer ({wait}).")
+
+
+def progress_text(message: str) -> str:
+    """One of the messages above in the UI's language, with how long the screen waits."""
+    wait = _("escape cancels; gives up after {duration}").format(
+        duration=duration_text(int(SIGN_IN_TIMEOUT))
+    )
+    return _(message).format(wait=wait)
 
 
 class SocialLoginScreen(FormScreen):
     """The social step of the login; dismissed with True once the customer is logged in."""
 
-    TITLE = "Account Desk"
-    SUB_TITLE = "Log in with Auth0"
+    TITLE = N_("Account Desk")
+    SUB_TITLE = N_("Log in with Auth0")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "submit",
-            "Sign in",
-            tooltip="Sign in at the identity provider (again).",
+            N_("Sign in"),
+            tooltip=N_("Sign in at the identity provider (again)."),
             id="social-submit",
         ),
         Binding(
             "ctrl+y",
             "copy_link",
-            "Copy link",
-            tooltip="Copy the sign-in page's address, to open it in a browser yourself.",
+            N_("Copy link"),
+            tooltip=N_("Copy the sign-in page's address, to open it in a browser yourself."),
             id="social-copy-link",
         ),
-        Binding("escape", "back", "Cancel", tooltip="Back to the login form.", id="social-cancel"),
+        Binding(
+            "escape",
+            "back",
+            N_("Cancel"),
+            tooltip=N_("Back to the login form."),
+            id="social-cancel",
+        ),
     ]
     SUBMIT_BUTTON = "social-submit-button"
     STATUS = "social-status"
@@ -78,32 +92,34 @@ class SocialLoginScreen(FormScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="social-form", classes="form"):
             if self.provider.sandbox:
-                yield Static("Log in at the sandbox's identity provider", classes="form-title")
+                yield Static(_("Log in at the sandbox's identity provider"), classes="form-title")
                 yield Static(
-                    "The sandbox stands in for Auth0: sign in there with any email address. "
-                    "An address it has not seen gets a new account without a password.",
+                    _(
+                        "The sandbox stands in for Auth0: sign in there with any email address. "
+                        "An address it has not seen gets a new account without a password."
+                    ),
                     classes="form-explanation",
                     markup=False,
                 )
                 yield FormField(
-                    "Email at the identity provider",
-                    Input(self.initial_email, placeholder="you@example.com", id="social-email"),
+                    _("Email at the identity provider"),
+                    Input(self.initial_email, placeholder=_("you@example.com"), id="social-email"),
                     check=email_problem,
                     required=True,
                     id="social-email-field",
                 )
             else:
-                yield Static("Log in with Auth0", classes="form-title")
-            yield Static("Starting the sign-in…", id="social-progress", markup=False)
+                yield Static(_("Log in with Auth0"), classes="form-title")
+            yield Static(_("Starting the sign-in…"), id="social-progress", markup=False)
             yield FormStatus(id="social-status")
             with Horizontal(classes="form-buttons"):
                 yield Button(
-                    "Sign in" if self.provider.sandbox else "Open the page again",
+                    _("Sign in") if self.provider.sandbox else _("Open the page again"),
                     id="social-submit-button",
                     variant="primary",
                 )
-                yield Button("Copy link", id="social-copy")
-            yield Label("Sign-in page:", classes="social-url-label")
+                yield Button(_("Copy link"), id="social-copy")
+            yield Label(_("Sign-in page:"), classes="social-url-label")
             yield Static("", id="social-url", markup=False)
 
     def first_focus(self) -> str:
@@ -128,14 +144,14 @@ class SocialLoginScreen(FormScreen):
                     self._url = attempt.authorize_url
                     self.query_one("#social-url", Static).update(self._url)
                     if self.provider.sandbox:
-                        self._progress(SANDBOX_WAITING)
+                        self._progress(progress_text(SANDBOX_WAITING))
                         if then_sign_in_as is not None:
                             self._sign_in_at_sandbox_idp(then_sign_in_as)
                     else:
-                        self.submit_button.label = "Open the page again"
+                        self.submit_button.label = _("Open the page again")
                         self._progress("Opening the sign-in page in your browser…")
                         opened = await asyncio.to_thread(open_in_browser, attempt.authorize_url)
-                        self._progress(BROWSER_OPENED if opened else NO_BROWSER)
+                        self._progress(progress_text(BROWSER_OPENED if opened else NO_BROWSER))
                     await account_of(self).finish_social_login(
                         attempt, seconds=SIGN_IN_TIMEOUT, remember=self.remember
                     )
@@ -146,7 +162,7 @@ class SocialLoginScreen(FormScreen):
             self._progress("")
             show_sending(self.submit_button, False)
             if not self.provider.sandbox:
-                self.submit_button.label = "Start again"
+                self.submit_button.label = _("Start again")
             if not self.handle_failure(error):
                 self.show_failure(error)
             return
@@ -201,7 +217,7 @@ class SocialLoginScreen(FormScreen):
     @work(exclusive=True, group="social-browser", description="Opening the browser")
     async def _open_again(self, url: str) -> None:
         opened = await asyncio.to_thread(open_in_browser, url)
-        self._progress(BROWSER_OPENED if opened else NO_BROWSER)
+        self._progress(progress_text(BROWSER_OPENED if opened else NO_BROWSER))
 
     def _progress(self, text: str) -> None:
         line = self.query_one("#social-progress", Static)
@@ -216,4 +232,4 @@ class SocialLoginScreen(FormScreen):
             return
         # OSC 52: terminals that allow it put the text on the system clipboard.
         self.app.copy_to_clipboard(self._url)
-        self.form_status.show_success("Copied the address (if your terminal allows copying).")
+        self.form_status.show_success(_("Copied the address (if your terminal allows copying)."))

@@ -30,6 +30,7 @@ from accountdesk.tui.address_rules import (
     rules_for,
     state_value,
 )
+from accountdesk.tui.i18n import _
 from accountdesk.tui.widgets.country_select import CountrySelect, match_countries
 from accountdesk.tui.widgets.form_field import Check, FormField
 
@@ -100,7 +101,7 @@ class StateChoice(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Select[str](
-            (), prompt="(choose)", id=f"{self._prefix}-state-choice", classes="-hidden"
+            (), prompt=_("(choose)"), id=f"{self._prefix}-state-choice", classes="-hidden"
         )
         yield Input(id=f"{self._prefix}-state")
 
@@ -215,7 +216,7 @@ class AddressFields(Vertical):
     def compose(self) -> ComposeResult:
         required_from_start = not self.optional
         contact = self._field(
-            "Contact name",
+            _("Contact name"),
             "contact-name",
             self._contact_placeholder,
             required=required_from_start and self.contact_required,
@@ -223,31 +224,31 @@ class AddressFields(Vertical):
         if self.parts.company:
             with Horizontal(classes="form-row"):
                 yield contact
-                yield self._field("Company", "company")
+                yield self._field(_("Company"), "company")
         else:
             yield contact
         with Horizontal(classes="form-row"):
-            yield self._field("Street", "street", required=required_from_start)
-            yield self._field("Number", "street-number")
+            yield self._field(_("Street"), "street", required=required_from_start)
+            yield self._field(_("Number"), "street-number")
         if self.parts.appendix:
-            yield self._field("Street appendix", "street-appendix", "floor, building, c/o…")
+            yield self._field(_("Street appendix"), "street-appendix", _("floor, building, c/o…"))
         with Horizontal(classes="form-row"):
             yield self._field(
-                "ZIP code", "zip", check=self._zip_problem, required=required_from_start
+                _("ZIP code"), "zip", check=self._zip_problem, required=required_from_start
             )
-            yield self._field("City", "city", required=required_from_start)
+            yield self._field(_("City"), "city", required=required_from_start)
         with Horizontal(classes="form-row"):
             yield self._field(
-                "Country",
+                _("Country"),
                 "country",
                 control=CountrySelect(id=f"{self.prefix}-country"),
                 check=self._country_problem,
                 required=required_from_start,
             )
-            yield self._field("State/region", "state", control=StateChoice(self.prefix))
+            yield self._field(_("State/region"), "state", control=StateChoice(self.prefix))
         if self.parts.phone:
             yield self._field(
-                "Phone", "phone", "with the country code if abroad", check=self._phone_problem
+                _("Phone"), "phone", _("with the country code if abroad"), check=self._phone_problem
             )
 
     # -- reading -------------------------------------------------------------------------------
@@ -287,12 +288,12 @@ class AddressFields(Vertical):
         country_changed = rules.code != self.rules.code
         self.rules = rules
         active = not self.optional or not self.is_blank()
-        _relabel(self.field("contact-name"), "Contact name", active and self.contact_required)
-        _relabel(self.field("street"), "Street", active and STREET in rules.required)
-        _relabel(self.field("zip"), rules.postal_label, active and ZIP in rules.required)
-        _relabel(self.field("city"), rules.city_label, active and CITY in rules.required)
-        _relabel(self.field("country"), "Country", active)
-        _relabel(self.field("state"), rules.state_label, active and STATE in rules.required)
+        _relabel(self.field("contact-name"), _("Contact name"), active and self.contact_required)
+        _relabel(self.field("street"), _("Street"), active and STREET in rules.required)
+        _relabel(self.field("zip"), _(rules.postal_label), active and ZIP in rules.required)
+        _relabel(self.field("city"), _(rules.city_label), active and CITY in rules.required)
+        _relabel(self.field("country"), _("Country"), active)
+        _relabel(self.field("state"), _(rules.state_label), active and STATE in rules.required)
         self.query_one(f"#{self.prefix}-zip", Input).placeholder = rules.postal_placeholder
         if country_changed:
             current = self.state_choice.value
@@ -325,8 +326,10 @@ class AddressFields(Vertical):
         if country.value:
             return None
         if not match_countries(country.text):
-            return f"No country matches {country.text.strip()!r}; try its name or two-letter code."
-        return "Pick a country from the list (type to filter, enter to choose)."
+            return _("No country matches {text!r}; try its name or two-letter code.").format(
+                text=country.text.strip()
+            )
+        return _("Pick a country from the list (type to filter, enter to choose).")
 
     def validate(self) -> list[FormField]:
         """Apply the rules, check every field and show the results; the invalid fields."""

@@ -12,12 +12,13 @@ from textual.widgets import DataTable, Static
 
 from accountdesk.api.tracing import TraceEvent
 from accountdesk.tui.context import services_of
+from accountdesk.tui.i18n import _
 from accountdesk.tui.messages import ApiCallLogged
 
 
 def _pretty_body(body: str | None) -> RenderableType:
     if body is None or body == "":
-        return Text("(empty)", style="dim")
+        return Text(_("(empty)"), style="dim")
     try:
         return JSON(body, indent=2, ensure_ascii=False)
     except (ValueError, RecursionError):
@@ -42,9 +43,9 @@ def describe_call(event: TraceEvent) -> RenderableType:
     if event.error:
         parts.append(Text(event.error, style="bold red"))
     parts += [
-        Text("\nRequest body", style="bold underline"),
+        Text(_("\nRequest body"), style="bold underline"),
         _pretty_body(event.request_body),
-        Text("\nResponse body", style="bold underline"),
+        Text(_("\nResponse body"), style="bold underline"),
         _pretty_body(event.response_body),
     ]
     return Group(*parts)
@@ -64,20 +65,20 @@ class ApiLogPanel(Horizontal):
 
     def compose(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="api-log-table", cursor_type="row", zebra_stripes=True)
-        table.border_title = "API log"
+        table.border_title = _("API log")
         yield table
         with VerticalScroll(id="api-log-detail-scroll") as scroll:
-            scroll.border_title = "Request / response"
+            scroll.border_title = _("Request / response")
             yield Static(
-                Text("Select a request to see its bodies.", style="dim"), id="api-log-detail"
+                Text(_("Select a request to see its bodies."), style="dim"), id="api-log-detail"
             )
 
     def on_mount(self) -> None:
         # Path last: it is the long one, and the short columns must stay in view.
-        self.table.add_column("Method", key="method")
-        self.table.add_column("Status", key="status")
-        self.table.add_column("ms", key="ms")
-        self.table.add_column("Path", key="path")
+        self.table.add_column(_("Method"), key="method")
+        self.table.add_column(_("Status"), key="status")
+        self.table.add_column(_("ms"), key="ms")
+        self.table.add_column(_("Path"), key="path")
         self.sync()
 
     def clear(self) -> None:
@@ -85,7 +86,7 @@ class ApiLogPanel(Horizontal):
         self.table.clear()
         self._shown = 0
         self.selected = None
-        self.detail.update(Text("Select a request to see its bodies.", style="dim"))
+        self.detail.update(Text(_("Select a request to see its bodies."), style="dim"))
 
     def sync(self) -> None:
         """Append the requests logged since the last sync and follow the newest one."""

@@ -15,6 +15,9 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from accountdesk.tui import i18n
+from accountdesk.tui.i18n import N_, _
+
 
 @dataclass(frozen=True, slots=True)
 class Country:
@@ -27,11 +30,19 @@ class Country:
         return f"{self.code} — {self.name}"
 
 
-@cache
 def all_countries() -> tuple[Country, ...]:
-    """Every ISO 3166-1 country, by name; the common name where pycountry has one."""
+    """Every ISO 3166-1 country, by name in the UI's language; the common name where
+    pycountry has one."""
+    return _all_countries(i18n.language())
+
+
+@cache
+def _all_countries(ui_language: str) -> tuple[Country, ...]:
     countries = (
-        Country(entry.alpha_2, getattr(entry, "common_name", None) or entry.name)
+        Country(
+            entry.alpha_2,
+            i18n.country_name(getattr(entry, "common_name", None) or entry.name),
+        )
         for entry in pycountry.countries
     )
     return tuple(sorted(countries, key=lambda country: country.name.casefold()))
@@ -80,9 +91,9 @@ class CountrySelect(Vertical):
     """
 
     BINDINGS = [
-        Binding("down", "move(1)", "Next country", show=False, id="country-next"),
-        Binding("up", "move(-1)", "Previous country", show=False, id="country-previous"),
-        Binding("escape", "close", "Close the country list", show=False, id="country-close"),
+        Binding("down", "move(1)", N_("Next country"), show=False, id="country-next"),
+        Binding("up", "move(-1)", N_("Previous country"), show=False, id="country-previous"),
+        Binding("escape", "close", N_("Close the country list"), show=False, id="country-close"),
     ]
 
     class Changed(Message):
@@ -101,14 +112,14 @@ class CountrySelect(Vertical):
         self,
         value: str = "",
         *,
-        placeholder: str = "Type a country or its code, e.g. Germany or DE",
+        placeholder: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         chosen = country_by_code(value) if value else None
         self._country = chosen
-        self._placeholder = placeholder
+        self._placeholder = placeholder or _("Type a country or its code, e.g. Germany or DE")
 
     def compose(self) -> ComposeResult:
         yield Input(

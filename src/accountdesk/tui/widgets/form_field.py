@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from accountdesk.api.errors import ApiError
 from accountdesk.tui.context import services_of
+from accountdesk.tui.i18n import _
 from accountdesk.tui.validation import control_characters_problem, required_problem
 from accountdesk.tui.wording import marked_error, marked_success, store_notice_text
 
@@ -288,7 +289,7 @@ class RememberMe(Vertical):
         super().__init__(id=id, classes=classes)
 
     def compose(self) -> ComposeResult:
-        yield Checkbox("Remember me on this computer", classes="remember-checkbox")
+        yield Checkbox(_("Remember me on this computer"), classes="remember-checkbox")
         yield Static("", markup=False, classes="remember-notice")
 
     @property
@@ -313,10 +314,10 @@ class RememberMe(Vertical):
         checkbox.disabled = not services.store_remembers
         if services.backend_state == "connecting" and not services.store_remembers:
             # Not decided yet: no verdict before the store is chosen.
-            checkbox.tooltip = "Available once connected, if sessions can be kept."
+            checkbox.tooltip = _("Available once connected, if sessions can be kept.")
             notice.display = False
         elif services.store_remembers:
-            checkbox.tooltip = "Keep the session so the next start needs no password."
+            checkbox.tooltip = _("Keep the session so the next start needs no password.")
             notice.update("")
             notice.display = False
         else:

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input
 
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.validation import new_password_problem, passwords_match_problem
 from accountdesk.tui.widgets.form_field import FormField
 from accountdesk.tui.widgets.password_strength import PasswordInput, PasswordStrength
 
-_LENGTH_HINT = "8 to 128 characters; 15 or more recommended. ctrl+o shows it."
+_LENGTH_HINT = N_("8 to 128 characters; 15 or more recommended. ctrl+o shows it.")
 
 
 class NewPasswordFields(Vertical):
@@ -41,26 +42,26 @@ class NewPasswordFields(Vertical):
         self,
         prefix: str,
         *,
-        label: str = "Password",
+        label: str | None = None,
         user_inputs: Callable[[], tuple[str, ...]] = tuple,
     ) -> None:
         super().__init__(id=f"{prefix}-new-password")
         self.prefix = prefix
-        self.label = label
+        self.label = label or _("Password")
         self.user_inputs = user_inputs
 
     def compose(self) -> ComposeResult:
         yield FormField(
             self.label,
             PasswordInput(id=f"{self.prefix}-password"),
-            hint=_LENGTH_HINT,
+            hint=_(_LENGTH_HINT),
             check=new_password_problem,
             required=True,
             id=f"{self.prefix}-password-field",
         )
         yield PasswordStrength(id=f"{self.prefix}-strength")
         yield FormField(
-            f"{self.label} again",
+            _("{label} again").format(label=self.label),
             PasswordInput(id=f"{self.prefix}-password-again"),
             check=self._repeat_problem,
             required=True,

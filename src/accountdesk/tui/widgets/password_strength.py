@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
+from accountdesk.tui.i18n import N_
 from accountdesk.tui.validation import PasswordAssessment, assess_password
 
 
@@ -20,8 +21,8 @@ class PasswordInput(Input):
         Binding(
             "ctrl+o",
             "toggle_reveal",
-            "Show/hide password",
-            tooltip="Show or hide the characters of this password.",
+            N_("Show/hide password"),
+            tooltip=N_("Show or hide the characters of this password."),
             id="password-reveal",
         ),
     ]

@@ -21,6 +21,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
 from accountdesk.api import Customer, CustomerDetails
+from accountdesk.tui import i18n
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.validation import email_problem, phone_problem
 from accountdesk.tui.widgets.form_field import Check, FormField
 
@@ -41,20 +43,20 @@ class PersonalField:
 
 
 FIELDS = (
-    PersonalField("title", "title", "Title", "title", choice=True),
-    PersonalField("firstName", "first_name", "First name", "first-name"),
-    PersonalField("middleName", "middle_name", "Middle name", "middle-name"),
-    PersonalField("lastName", "last_name", "Last name", "last-name"),
-    PersonalField("contactEmail", "contact_email", "Contact email", "contact-email"),
-    PersonalField("contactPhone", "contact_phone", "Phone", "phone"),
-    PersonalField("company", "company", "Company", "company"),
+    PersonalField("title", "title", N_("Title"), "title", choice=True),
+    PersonalField("firstName", "first_name", N_("First name"), "first-name"),
+    PersonalField("middleName", "middle_name", N_("Middle name"), "middle-name"),
+    PersonalField("lastName", "last_name", N_("Last name"), "last-name"),
+    PersonalField("contactEmail", "contact_email", N_("Contact email"), "contact-email"),
+    PersonalField("contactPhone", "contact_phone", N_("Phone"), "phone"),
+    PersonalField("company", "company", N_("Company"), "company"),
     PersonalField(
-        "preferredLanguage", "preferred_language", "Preferred language", "language", choice=True
+        "preferredLanguage", "preferred_language", N_("Preferred language"), "language", choice=True
     ),
     PersonalField(
-        "preferredCurrency", "preferred_currency", "Preferred currency", "currency", choice=True
+        "preferredCurrency", "preferred_currency", N_("Preferred currency"), "currency", choice=True
     ),
-    PersonalField("preferredSite", "preferred_site", "Preferred site", "site"),
+    PersonalField("preferredSite", "preferred_site", N_("Preferred site"), "site"),
 )
 _BY_KEY = {field.key: field for field in FIELDS}
 _BY_ATTRIBUTE = {field.attribute: field for field in FIELDS}
@@ -71,15 +73,19 @@ SIGNUP_PARTS = (
     "preferredCurrency",
 )
 
-_TITLES = (("Mr", "MR"), ("Ms", "MS"), ("Mrs", "MRS"), ("Dr", "DR"))
-_PHONE_HINT = "With the country code: +44 20 7946 0018"
+_TITLES = ((N_("Mr"), "MR"), (N_("Ms"), "MS"), (N_("Mrs"), "MRS"), (N_("Dr"), "DR"))
+_PHONE_HINT = N_("With the country code: +44 20 7946 0018")
+
+
+def language_options() -> tuple[tuple[str, str], ...]:
+    """ISO 639-1 languages as "English (en)", sorted by name, in the UI's language."""
+    return _language_options(i18n.language())
 
 
 @cache
-def language_options() -> tuple[tuple[str, str], ...]:
-    """ISO 639-1 languages as "English (en)", sorted by name."""
+def _language_options(ui_language: str) -> tuple[tuple[str, str], ...]:
     languages = (
-        (language.name, language.alpha_2)
+        (i18n.pycountry_name("iso639-3", language.name), language.alpha_2)
         for language in pycountry.languages
         if hasattr(language, "alpha_2")
     )
@@ -87,11 +93,18 @@ def language_options() -> tuple[tuple[str, str], ...]:
     return tuple((f"{name} ({code})", code) for name, code in ordered)
 
 
-@cache
 def currency_options() -> tuple[tuple[str, str], ...]:
-    """ISO 4217 currencies as "Euro (EUR)", sorted by name."""
+    """ISO 4217 currencies as "Euro (EUR)", sorted by name, in the UI's language."""
+    return _currency_options(i18n.language())
+
+
+@cache
+def _currency_options(ui_language: str) -> tuple[tuple[str, str], ...]:
     currencies = sorted(
-        ((currency.name, currency.alpha_3) for currency in pycountry.currencies),
+        (
+            (i18n.pycountry_name("iso4217", currency.name), currency.alpha_3)
+            for currency in pycountry.currencies
+        ),
         key=lambda pair: pair[0].casefold(),
     )
     return tuple((f"{name} ({code})", code) for name, code in currencies)
@@ -104,13 +117,15 @@ def _language_label(code: str) -> str:
     region = pycountry.countries.get(alpha_2=region_code.upper()) if region_code else None
     if language is None:
         return code
-    name = language.name if region is None else f"{language.name}, {region.name}"
+    name = i18n.pycountry_name("iso639-3", language.name)
+    if region is not None:
+        name = f"{name}, {i18n.country_name(region.name)}"
     return f"{name} ({code})"
 
 
 def _options_of(field: PersonalField) -> tuple[tuple[str, str], ...]:
     if field.key == "title":
-        return _TITLES
+        return tuple((_(label), code) for label, code in _TITLES)
     if field.key == "preferredLanguage":
         return language_options()
     return currency_options()
@@ -127,7 +142,7 @@ def _label_for_unlisted(field: PersonalField, value: str) -> str:
 def display_value(attribute: str, value: str | None) -> str:
     """A value as the form shows it ("Euro (EUR)" for ``EUR``); "(empty)" when blank."""
     if not value:
-        return "(empty)"
+        return _("(empty)")
     field = _BY_ATTRIBUTE[attribute]
     if not field.choice:
         return value
@@ -136,7 +151,7 @@ def display_value(attribute: str, value: str | None) -> str:
 
 
 def label_of(attribute: str) -> str:
-    return _BY_ATTRIBUTE[attribute].label
+    return _(_BY_ATTRIBUTE[attribute].label)
 
 
 def personal_field_paths(
@@ -227,9 +242,9 @@ class PersonalFields(Vertical):
         if field.key == "contactEmail":
             check, placeholder = email_problem, "you@example.com"
         elif field.key == "contactPhone":
-            check, hint = phone_problem, _PHONE_HINT
+            check, hint = phone_problem, _(_PHONE_HINT)
         return FormField(
-            field.label,
+            _(field.label),
             Input(placeholder=placeholder, id=self.control_id(field.key)),
             hint=hint,
             check=check,
@@ -239,10 +254,10 @@ class PersonalFields(Vertical):
 
     def _select(self, field: PersonalField) -> Vertical:
         select: Select[str] = Select(
-            _options_of(field), prompt="(none)", id=self.control_id(field.key)
+            _options_of(field), prompt=_("(none)"), id=self.control_id(field.key)
         )
         return Vertical(
-            Label(field.label, classes="form-field--label"), select, classes="select-field"
+            Label(_(field.label), classes="form-field--label"), select, classes="select-field"
         )
 
     # -- values --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from accountdesk.tui.context import services_of
+from accountdesk.tui.i18n import _
 from accountdesk.tui.wording import NOT_CONNECTED, with_reconnect_advice
 
 
@@ -18,9 +19,9 @@ def environment_label(
     """``Sandbox · demo`` for the embedded emulator, ``tenant @ host`` for anything else."""
     host = (base_url or "").split("://", 1)[-1].split("/", 1)[0]
     if embedded:
-        return f"Sandbox · {tenant}"
+        return _("Sandbox · {tenant}").format(tenant=tenant)
     if sandbox:
-        return f"Sandbox · {tenant} @ {host}"
+        return _("Sandbox · {tenant} @ {host}").format(tenant=tenant, host=host)
     label = f"{tenant} @ {host}"
     return label if name == "custom" else f"{name}: {label}"
 
@@ -58,14 +59,14 @@ class SessionStatus(Horizontal):
         state = services.backend_state
         email = services.customer_email
         if state == "connecting":
-            text = Text("connecting…")
+            text = Text(_("connecting…"))
         elif state == "failed":
             # What is known about the cause, and the one thing to do about it.
-            text = Text(with_reconnect_advice(services.connection_problem or NOT_CONNECTED))
+            text = Text(with_reconnect_advice(services.connection_problem or _(NOT_CONNECTED)))
         elif email:
-            text = Text.assemble("Logged in as ", (email, "bold"))
+            text = Text.assemble(_("Logged in as "), (email, "bold"))
         else:
-            text = Text("Not logged in")
+            text = Text(_("Not logged in"))
         self.query_one("#status-customer", Static).update(text)
         self.set_class(state == "connecting", "-connecting")
         self.set_class(state == "failed", "-failed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
+from accountdesk.tui.i18n import _
 from accountdesk.tui.validation import extract_token
 
 
@@ -18,11 +19,16 @@ class TokenInput(Input):
         self,
         value: str | None = None,
         *,
-        placeholder: str = "Paste the code or the link from the email",
+        placeholder: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(value, placeholder, id=id, classes=classes)
+        super().__init__(
+            value,
+            placeholder or _("Paste the code or the link from the email"),
+            id=id,
+            classes=classes,
+        )
 
     @property
     def token(self) -> str | None:
