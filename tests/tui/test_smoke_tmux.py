@@ -52,12 +52,13 @@ def tmux_session(tmp_path: Path) -> Iterator[str]:
     )
 
 
-def test_login_and_quit_in_a_real_terminal(tmp_path: Path, tmux_session: str) -> None:
+def start_in_tmux(tmp_path: Path, tmux_session: str, *arguments: str) -> Callable[[], str]:
+    """Run the installed app with private user dirs in a 100x30 tmux pane; returns a reader of
+    the pane. The pane's shell writes the exit status to ``tmp_path / "exit-status"``."""
     home = tmp_path / "home"
-    data = home / "data"
     variables = {
         "XDG_CONFIG_HOME": home / "config",
-        "XDG_DATA_HOME": data,
+        "XDG_DATA_HOME": home / "data",
         "XDG_STATE_HOME": home / "state",
         "XDG_CACHE_HOME": home / "cache",
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
@@ -65,14 +66,23 @@ def test_login_and_quit_in_a_real_terminal(tmp_path: Path, tmux_session: str) ->
     }
     exit_file = tmp_path / "exit-status"
     exports = " ".join(f"{key}={shlex.quote(str(value))}" for key, value in variables.items())
-    command = (
-        f"env {exports} {shlex.quote(str(ACCOUNTDESK))}; "
-        f"echo EXIT=$? > {shlex.quote(str(exit_file))}; sleep 60"
-    )
+    app = shlex.join([str(ACCOUNTDESK), *arguments])
+    command = f"env {exports} {app}; echo EXIT=$? > {shlex.quote(str(exit_file))}; sleep 60"
     tmux("new-session", "-d", "-s", tmux_session, "-x", "100", "-y", "30", command)
+    return lambda: tmux("capture-pane", "-t", tmux_session, "-p")
 
-    def screen() -> str:
-        return tmux("capture-pane", "-t", tmux_session, "-p")
+
+def test_lang_de_paints_the_login_screen_in_german(tmp_path: Path, tmux_session: str) -> None:
+    screen = start_in_tmux(tmp_path, tmux_session, "--lang", "de")
+    wait_for(screen, "Bei Ihrem Konto anmelden")
+    painted = wait_for(screen, "Nicht angemeldet")  # the embedded sandbox answered
+    assert "Log in to your account" not in painted
+
+
+def test_login_and_quit_in_a_real_terminal(tmp_path: Path, tmux_session: str) -> None:
+    data = tmp_path / "home" / "data"
+    exit_file = tmp_path / "exit-status"
+    screen = start_in_tmux(tmp_path, tmux_session)
 
     wait_for(screen, "Log in to your account")
     wait_for(screen, "Not logged in")  # the embedded sandbox answered
