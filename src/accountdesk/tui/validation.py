@@ -9,6 +9,7 @@ of the well-known passwords.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -36,6 +37,29 @@ def control_characters_problem(value: str) -> str | None:
     """Tabs, line breaks and terminal escape sequences have no place in a one-line field."""
     if _CONTROL_CHARACTERS.search(value):
         return "Remove the tabs, line breaks or other control characters."
+    return None
+
+
+# What the storefront API keeps of a free-text field (the sandbox refuses more, as a
+# database column would): said before sending, in the form's words, not after a 400.
+TEXT_MAX_LENGTH = 255
+
+
+def length_problem(value: str, limit: int = TEXT_MAX_LENGTH) -> str | None:
+    """A free-text value longer than the server keeps."""
+    if len(value) > limit:
+        return f"Use at most {limit} characters ({len(value)} now)."
+    return None
+
+
+def invisible_problem(value: str) -> str | None:
+    """Text made of nothing but zero-width and other invisible format characters (and
+    spaces): it would be stored as a name nobody can see. Such characters inside visible text
+    (the joiner in an emoji family, ZWNJ in Persian) are fine."""
+    if value.strip() and all(
+        character.isspace() or unicodedata.category(character) == "Cf" for character in value
+    ):
+        return "Only invisible characters (such as zero-width spaces): type the text or clear it."
     return None
 
 
