@@ -391,7 +391,9 @@ async def password_changed(visit: Visit, sent: Sent) -> None:
 
 async def email_change_requested(visit: Visit, _sent: Sent) -> None:
     await on_screen(visit, ConfirmEmailChangeScreen)
-    assert (await latest_mail(visit.target, UNICODE_EMAIL, "customer.email-change"))["token"]
+    assert (await latest_mail(visit.target, UNICODE_EMAIL, "customer.email-change-request"))[
+        "token"
+    ]
 
 
 async def reset_requested(visit: Visit, _sent: Sent) -> None:
@@ -680,6 +682,14 @@ def value_for(
     return spec.valid
 
 
+def kept(spec: Field, value: str) -> str:
+    """What the field shows after the paste: a code field keeps the code of a pasted link,
+    without the line breaks and spaces a mail client wraps it with."""
+    if spec.kind is Kind.TOKEN:
+        return validation.extract_token(value) or value
+    return value
+
+
 def messages_on_screen(screen: Screen[Any]) -> list[str]:
     shown = [form_field.error or "" for form_field in screen.query(FormField)]
     return shown + [status.message for status in screen.query(FormStatus)]
@@ -714,7 +724,11 @@ async def test_bad_input(
         await settle(pilot)
 
         assert app.is_running
-        if app.screen is not screen:  # it moved on: it must have accepted everything
+        if app.screen is not screen:  # it moved on: nothing to do, or everything accepted
+            if form.blank_sends_nothing and all(is_blank(value) for value in pasted.values()):
+                assert len(app.api_log) == requests_before
+                await form.blank_sends_nothing(visit)
+                return
             assert form.accepted is not None, f"{form.name} let {input_class.name} through"
             await form.accepted(visit, Sent(pasted))
             return
@@ -738,15 +752,11 @@ async def test_bad_input(
                 screen.query_one(FormStatus).message if where == "status" else field_of(where).error
             )
             assert shown == words
-        elif all(is_blank(value) for value in pasted.values()) and form.blank_sends_nothing:
-            assert len(app.api_log) == requests_before
-            await form.blank_sends_nothing(visit)
-            return
         else:
             assert form.accepted is not None, f"{form.name} let {input_class.name} through"
             await form.accepted(visit, Sent(pasted))
             return
         for spec in form.fields:
-            assert text_box(field_of(spec.id)).value == pasted[spec.id], "input kept"
+            assert text_box(field_of(spec.id)).value == kept(spec, pasted[spec.id]), "input kept"
         assert not [message for message in messages_on_screen(screen) if CONTROL & set(message)]
         assert not LEAKED & set(app.export_screenshot())

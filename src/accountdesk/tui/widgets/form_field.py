@@ -58,7 +58,7 @@ class ChoiceControl(Protocol):
 _CONTROL_PICTURES = {
     **{code: 0x2400 + code for code in range(0x20)},
     0x7F: 0x2421,
-    **{code: 0xFFFD for code in range(0x80, 0xA0)},
+    **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
 }
 
 
