@@ -9,6 +9,7 @@ of the well-known passwords.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,33 @@ def control_characters_problem(value: str) -> str | None:
 def folder_problem(value: str) -> str | None:
     """A folder to save into must exist (creating one from a typo would hide the file)."""
     return None if Path(value.strip()).expanduser().is_dir() else _(NO_SUCH_FOLDER)
+
+
+# What the storefront API keeps of a free-text field (the sandbox refuses more, as a
+# database column would): said before sending, in the form's words, not after a 400.
+TEXT_MAX_LENGTH = 255
+
+
+def length_problem(value: str, limit: int = TEXT_MAX_LENGTH) -> str | None:
+    """A free-text value longer than the server keeps."""
+    if len(value) > limit:
+        return _("Use at most {limit} characters ({count} now).").format(
+            limit=limit, count=len(value)
+        )
+    return None
+
+
+def invisible_problem(value: str) -> str | None:
+    """Text made of nothing but zero-width and other invisible format characters (and
+    spaces): it would be stored as a name nobody can see. Such characters inside visible text
+    (the joiner in an emoji family, ZWNJ in Persian) are fine."""
+    if value.strip() and all(
+        character.isspace() or unicodedata.category(character) == "Cf" for character in value
+    ):
+        return _(
+            "Only invisible characters (such as zero-width spaces): type the text or clear it."
+        )
+    return None
 
 
 def required_problem(value: str, label: str) -> str | None:

@@ -64,6 +64,7 @@ class ActivationScreen(FormScreen):
                 TokenInput(self.token, id="activation-token"),
                 hint=_("The code, or the whole link from the email: the code is taken from it."),
                 check=token_problem,
+                max_length=None,  # codes are opaque: only the server can judge one
                 required=True,
                 id="activation-token-field",
             )

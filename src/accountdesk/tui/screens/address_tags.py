@@ -71,6 +71,7 @@ class AddressTagsScreen(DialogScreen[TagChanges | None]):
                 _("Another tag"),
                 Input(placeholder=_("e.g. OFFICE (enter adds it)"), id="address-tags-new"),
                 check=tag_problem,
+                max_length=None,  # tag_problem says the tags' own limit
                 id="address-tags-new-field",
             )
             with Horizontal(id="address-tags-buttons"):

@@ -216,6 +216,7 @@ class ConfirmEmailChangeScreen(FormScreen):
                 TokenInput(id="confirm-email-token"),
                 hint=_("The code, or the whole link from the email."),
                 check=token_problem,
+                max_length=None,  # codes are opaque: only the server can judge one
                 required=True,
                 id="confirm-email-token-field",
             )

@@ -101,6 +101,7 @@ class DeleteAccountScreen(ModalScreen[None]):
                 _("Deletion code"),
                 TokenInput(id="delete-code"),
                 check=token_problem,
+                max_length=None,  # codes are opaque: only the server can judge one
                 required=True,
                 id="delete-code-field",
                 classes="-hidden",

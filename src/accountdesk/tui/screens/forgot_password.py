@@ -163,6 +163,7 @@ class ResetPasswordScreen(FormScreen):
                 TokenInput(self.token, id="reset-token"),
                 hint=_("The code, or the whole link from the email."),
                 check=token_problem,
+                max_length=None,  # codes are opaque: only the server can judge one
                 required=True,
                 id="reset-token-field",
             )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Protocol, cast, runtime_checkable
 
+from rich.highlighter import Highlighter
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -16,7 +18,13 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from accountdesk.api.errors import ApiError
 from accountdesk.tui.context import services_of
 from accountdesk.tui.i18n import _
-from accountdesk.tui.validation import control_characters_problem, required_problem
+from accountdesk.tui.validation import (
+    TEXT_MAX_LENGTH,
+    control_characters_problem,
+    invisible_problem,
+    length_problem,
+    required_problem,
+)
 from accountdesk.tui.wording import marked_error, marked_success, store_notice_text
 
 Check = Callable[[str], str | None]
@@ -46,12 +54,42 @@ class ChoiceControl(Protocol):
     def choosing(self) -> bool: ...
 
 
+# C0 controls as their Unicode "control pictures" (ESC as ␛), DEL as ␡, C1 controls as �:
+# one visible character for one character, so the cursor stays where it is.
+_CONTROL_PICTURES = {
+    **{code: 0x2400 + code for code in range(0x20)},
+    0x7F: 0x2421,
+    **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
+}
+
+
+class ControlPictures(Highlighter):
+    """Shows the control characters of a value instead of sending them to the terminal.
+
+    An Input draws its value as it is: a pasted ``ESC[31m`` would colour the terminal, an
+    ``ESC]0;…BEL`` retitle its window. The field says why such a value can't be sent; the
+    user sees which characters it means.
+    """
+
+    def highlight(self, text: Text) -> None:
+        shown = text.plain.translate(_CONTROL_PICTURES)
+        if shown != text.plain:
+            text.plain = shown
+
+
+CONTROL_PICTURES = ControlPictures()
+
+
 class FormField(Vertical):
     """Label, control, hint and error line; checks run as the user types.
 
     A blank required field is only reported after the user has left it (or tried to submit):
     nagging about a field nobody has reached yet is noise. Any other problem shows while typing.
     Errors from the server (`set_error`) stay until the user edits the field.
+
+    Before the field's own check, every field that is not a password refuses control
+    characters, text of invisible characters only (blank, for a required field) and more than
+    ``max_length`` characters (None: the check judges the length, or the server does).
     """
 
     DEFAULT_CSS = """
@@ -85,6 +123,7 @@ class FormField(Vertical):
         hint: str = "",
         check: Check | None = None,
         required: bool = False,
+        max_length: int | None = TEXT_MAX_LENGTH,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -94,6 +133,7 @@ class FormField(Vertical):
         self.hint = hint
         self.check = check
         self.required = required
+        self.max_length = max_length
         self._touched = False
         self._error: str | None = None
 
@@ -104,6 +144,11 @@ class FormField(Vertical):
             self.hint, markup=False, classes="form-field--hint" + ("" if self.hint else " -empty")
         )
         yield Static("", markup=False, classes="form-field--error -empty")
+
+    def on_mount(self) -> None:
+        for box in self.query(Input):
+            if box.highlighter is None:
+                box.highlighter = CONTROL_PICTURES
 
     @property
     def value(self) -> str:
@@ -123,14 +168,27 @@ class FormField(Vertical):
 
     def problem(self) -> str | None:
         """What is wrong with the current value, without showing it."""
-        if not self.entered.strip():
+        entered = self.entered
+        if not entered.strip():
             return required_problem("", self.label) if self.required else None
-        if not self._is_secret and control_characters_problem(self.entered):
-            # Pasted tabs, line breaks and escape sequences (ESC[31m) would be stored and
-            # replayed in every terminal and page that shows the value. Passwords may hold
-            # anything: they are never shown.
-            return control_characters_problem(self.entered)
+        if not self._is_secret:
+            # Passwords may hold anything: they are never shown, and the server keeps a hash.
+            problem = self._text_problem(entered)
+            if problem is not None:
+                return problem
         return self.check(self.value) if self.check is not None else None
+
+    def _text_problem(self, entered: str) -> str | None:
+        # Pasted tabs, line breaks and escape sequences (ESC[31m) would be stored and
+        # replayed in every terminal and page that shows the value.
+        problem = control_characters_problem(entered)
+        if problem is None and invisible_problem(entered) is not None:
+            problem = (
+                required_problem("", self.label) if self.required else invisible_problem(entered)
+            )
+        if problem is None and self.max_length is not None:
+            problem = length_problem(entered, self.max_length)
+        return problem
 
     @property
     def _is_secret(self) -> bool:
