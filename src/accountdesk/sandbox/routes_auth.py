@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from accountdesk.sandbox import throttle
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
@@ -15,7 +14,7 @@ from accountdesk.sandbox.context import SandboxDep, require_tenant
 from accountdesk.sandbox.customers import find_by_login_email, get_customer, normalise_email
 from accountdesk.sandbox.errors import ApiProblem, TokenFault, field_error
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
-from accountdesk.sandbox.passwords import verify_password
+from accountdesk.sandbox.passwords import verify_password_off_loop
 from accountdesk.sandbox.schemas import PasswordAuthenticationIn
 from accountdesk.sandbox.sessions import customer_token_body, refresh_body, start_customer_session
 from accountdesk.sandbox.tokens import (
@@ -77,10 +76,10 @@ async def login(
                 )
             )
             customer = find_by_login_email(conn, principal.tenant, email_key)
-        # argon2 runs outside the database lock (the reservation keeps the count); unknown
-        # emails verify against a dummy hash so both failures take the same time.
-        password_ok = await run_in_threadpool(
-            verify_password, None if customer is None else customer.password_hash, body.password
+        # argon2 runs off the loop, outside any transaction (the reservation keeps the count);
+        # unknown emails verify against a dummy hash so both failures take the same time.
+        password_ok = await verify_password_off_loop(
+            None if customer is None else customer.password_hash, body.password
         )
         with sandbox.db.transaction() as conn:
             if customer is None or not password_ok:

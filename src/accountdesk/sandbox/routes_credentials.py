@@ -7,7 +7,6 @@ from contextlib import ExitStack
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from accountdesk.sandbox import outbox, throttle
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
@@ -24,7 +23,7 @@ from accountdesk.sandbox.customers import (
 from accountdesk.sandbox.errors import duplicate_account, invalid_field, invalid_token
 from accountdesk.sandbox.mail_tokens import redeem_mail_token, send_mail_token
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
-from accountdesk.sandbox.passwords import hash_password, verify_password
+from accountdesk.sandbox.passwords import hash_password_off_loop, verify_password_off_loop
 from accountdesk.sandbox.schemas import (
     ChangeEmailIn,
     PasswordChangeIn,
@@ -61,7 +60,7 @@ async def check_current_password(
                     conn, customer.tenant, email, sandbox.clock.now(), sandbox.settings.throttle
                 )
             )
-        if await run_in_threadpool(verify_password, customer.password_hash, password):
+        if await verify_password_off_loop(customer.password_hash, password):
             return
         with sandbox.db.transaction() as conn:
             throttle.record_failure(
@@ -197,7 +196,7 @@ async def reset_password(
     with FieldProblems(PasswordUpdateIn) as problems:
         token = require_text(problems, "token", body.token).strip()
         check_password(problems, "password", body.password, tenant)
-    password_hash = await run_in_threadpool(hash_password, body.password)
+    password_hash = await hash_password_off_loop(body.password)
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
         customer, _ = redeem_mail_token(
@@ -224,7 +223,7 @@ async def change_password(
         require_text(problems, "currentPassword", body.current_password)
         check_password(problems, "newPassword", body.new_password, tenant)
     await check_current_password(sandbox, customer, body.current_password, "currentPassword")
-    password_hash = await run_in_threadpool(hash_password, body.new_password)
+    password_hash = await hash_password_off_loop(body.new_password)
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
         replace_password(

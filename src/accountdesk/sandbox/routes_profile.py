@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from accountdesk.sandbox import outbox
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
@@ -24,7 +23,7 @@ from accountdesk.sandbox.errors import conflict, duplicate_account, invalid_fiel
 from accountdesk.sandbox.inputs import check_b2b_rule, profile_changes
 from accountdesk.sandbox.mail_tokens import consume_mail_token, send_mail_token
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
-from accountdesk.sandbox.passwords import hash_password
+from accountdesk.sandbox.passwords import hash_password_off_loop
 from accountdesk.sandbox.schemas import CustomerDetailsIn, PasswordAuthenticationIn
 from accountdesk.sandbox.tokens import delete_customer_tokens
 from accountdesk.sandbox.validation import FieldProblems, check_email, check_password
@@ -179,7 +178,7 @@ async def assign_account(
     with FieldProblems(PasswordAuthenticationIn) as problems:
         email = check_email(problems, "email", body.email)
         check_password(problems, "password", body.password, tenant)
-    password_hash = await run_in_threadpool(hash_password, body.password)
+    password_hash = await hash_password_off_loop(body.password)
     with sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)
         if customer.login_email is not None:

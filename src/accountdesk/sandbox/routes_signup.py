@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from accountdesk.sandbox.addresses import add_address
 from accountdesk.sandbox.auth import AnyPrincipal
@@ -21,7 +20,7 @@ from accountdesk.sandbox.errors import duplicate_account
 from accountdesk.sandbox.inputs import check_b2b_rule, new_address_data, profile_changes
 from accountdesk.sandbox.mail_tokens import redeem_mail_token, send_mail_token
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
-from accountdesk.sandbox.passwords import hash_password
+from accountdesk.sandbox.passwords import hash_password_off_loop
 from accountdesk.sandbox.schemas import EmailIn, SignupIn
 from accountdesk.sandbox.sessions import customer_token_body, start_customer_session
 from accountdesk.sandbox.tenants import next_customer_number
@@ -79,7 +78,7 @@ async def signup(principal: AnyPrincipal, sandbox: SandboxDep, body: SignupIn) -
             if body.customer_address is None
             else new_address_data(problems, body.customer_address, "customerAddress.")
         )
-    password_hash = await run_in_threadpool(hash_password, login_password)
+    password_hash = await hash_password_off_loop(login_password)
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
         if find_by_login_email(conn, tenant.name, login_email) is not None:
