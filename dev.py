@@ -27,7 +27,9 @@ CHECKS: list[list[str]] = [
     ["ruff", "format", "--check", "src", "tests", "scripts", "benchmarks", "dev.py"],
     ["mypy"],
     ["lint-imports"],
-    ["pytest", "-q"],
+    # Two workers, whole files per worker (one file pins a port; module fixtures build once):
+    # 1,789 tests in 942 s instead of 1,767 s serially on a 2-core machine.
+    ["pytest", "-q", "-n", "2", "--dist", "loadfile"],
 ]
 
 # The UI's translations: messages from the code (babel.cfg) into the template, the template
