@@ -59,7 +59,9 @@ def test_every_route_and_dependency_is_a_coroutine(put_as_patch: bool) -> None:
     assert sync == []
 
 
-async def test_argon2_runs_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_argon2_runs_off_the_event_loop(
+    monkeypatch: pytest.MonkeyPatch, asgi_client: httpx.AsyncClient
+) -> None:
     threads: list[str] = []
 
     def recording(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -72,16 +74,14 @@ async def test_argon2_runs_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -
     for name in ("hash_password", "verify_password"):
         monkeypatch.setattr(passwords, name, recording(getattr(passwords, name)))
 
-    transport = httpx.ASGITransport(app=create_app(":memory:"))
-    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
-        api = Harness(client, *(await new_tenant(client)))
-        email = unique_email("loop")
-        await api.register(email)
-        login = await api.login(email, PASSWORD)
-        assert login.status_code == 200
-        access = login.json()["access_token"]
-        changed = await api.change_password(access, PASSWORD, PASSWORD + "-new")
-        assert changed.status_code == 204
+    api = Harness(asgi_client, *(await new_tenant(asgi_client)))
+    email = unique_email("loop")
+    await api.register(email)
+    login = await api.login(email, PASSWORD)
+    assert login.status_code == 200
+    access = login.json()["access_token"]
+    changed = await api.change_password(access, PASSWORD, PASSWORD + "-new")
+    assert changed.status_code == 204
     loop_thread = threading.current_thread().name
     # sign-up hashes; login verifies; a password change verifies and hashes.
     assert len(threads) == 4, threads
@@ -91,7 +91,7 @@ async def test_argon2_runs_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -
 
 
 async def test_no_more_password_hashes_run_at_once_than_there_are_cores(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, asgi_client: httpx.AsyncClient
 ) -> None:
     """Each argon2 call holds 19 MiB: a burst of logins must queue, not multiply memory."""
     running = 0
@@ -111,12 +111,11 @@ async def test_no_more_password_hashes_run_at_once_than_there_are_cores(
                 with guard:
                     running -= 1
 
-    transport = httpx.ASGITransport(app=create_app(":memory:"))
+    # After the fixture's app seeded the demo customer (which hashes).
     monkeypatch.setattr(passwords, "_HASHER", CountingHasher())
-    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
-        api = Harness(client, *(await new_tenant(client)))
-        logins = await asyncio.gather(
-            *(api.login(unique_email("burst"), PASSWORD) for _ in range(4 * (os.cpu_count() or 1)))
-        )
+    api = Harness(asgi_client, *(await new_tenant(asgi_client)))
+    logins = await asyncio.gather(
+        *(api.login(unique_email("burst"), PASSWORD) for _ in range(4 * (os.cpu_count() or 1)))
+    )
     assert {response.status_code for response in logins} == {401}
     assert 1 <= most <= (os.cpu_count() or 1)
