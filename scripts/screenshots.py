@@ -215,6 +215,7 @@ async def take_german(out: Path, size: tuple[int, int]) -> list[str]:
     from textual.widgets import Input, Static
 
     from accountdesk.session import MemoryTokenStore, Settings
+    from accountdesk.tui import i18n
     from accountdesk.tui.app import AccountDeskApp
     from accountdesk.tui.screens.account import AccountScreen
     from accountdesk.tui.screens.signup import SignUpScreen
@@ -240,9 +241,21 @@ async def take_german(out: Path, size: tuple[int, int]) -> list[str]:
         app.pop_screen()
 
         await app.account.log_in(DEMO_EMAIL, DEMO_PASSWORD, remember=False)
-        await wait_for(pilot, lambda: isinstance(app.screen, AccountScreen), "the account")
-        name = app.screen.query_one("#account-name", Static)
-        await wait_for(pilot, lambda: "Lovelace" in str(name.render()), "the profile")
+        # The demo customer prefers British English, which the account follows; the operator
+        # switches it to German (f10).
+        await wait_for(pilot, lambda: i18n.language() == "en", "the customer's language")
+        await app.workers.wait_for_complete()
+        await pilot.press("f10")
+
+        def german_account() -> bool:
+            screen = app.screen
+            return (
+                isinstance(screen, AccountScreen)
+                and screen.card.border_title == "Ihr Konto"
+                and "Lovelace" in str(screen.query_one("#account-name", Static).render())
+            )
+
+        await wait_for(pilot, german_account, "the account in German")
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
         save("account-de")

@@ -75,7 +75,9 @@ async def log_in(pilot: Pilot[Any], app: AccountDeskApp, email: str, password: s
     await wait_mode(pilot, app, "account")
 
 
-async def create_active_customer(target: Any, email: str, first_name: str = "Grace") -> None:
+async def create_active_customer(
+    target: Any, email: str, first_name: str = "Grace", *, preferred_language: str | None = None
+) -> None:
     """Sign up ``email`` in ``target``'s tenant and confirm its opt-in (leaves it logged out)."""
     async with CustomerApiClient(target.base_url, target.tenant, target.client_id) as client:
         anonymous = await client.anonymous_login()
@@ -84,7 +86,11 @@ async def create_active_customer(target: Any, email: str, first_name: str = "Gra
             CustomerSignup(
                 email=email,
                 password=CUSTOMER_PASSWORD,
-                customer_details=CustomerDetails(first_name=first_name, last_name="Hopper"),
+                customer_details=CustomerDetails(
+                    first_name=first_name,
+                    last_name="Hopper",
+                    preferred_language=preferred_language,
+                ),
             ),
         )
         token = (await latest_mail(target, email, "customer.opt-in"))["token"]

@@ -24,6 +24,7 @@ from accountdesk.cli import _load_settings, build_parser, main
 from accountdesk.session import Environment, Settings
 from accountdesk.tui import i18n
 from accountdesk.tui.app import AccountDeskApp
+from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.export import SaveFolderScreen
 from accountdesk.tui.screens.signup import SignUpScreen
 from accountdesk.tui.wording import local_time, plural
@@ -292,7 +293,24 @@ def test_german_signup_at_80x24(snap_compare: SnapCompare, german_app: AccountDe
 
 
 def test_german_account_at_80x24(snap_compare: SnapCompare, german_app: AccountDeskApp) -> None:
-    assert snap_compare(german_app, run_before=demo_logged_in, terminal_size=COMPACT)
+    async def in_german(pilot: Pilot[Any]) -> None:
+        # The demo customer prefers British English, which the account follows: the operator
+        # switches to German (tests/tui/test_customer_language.py has the rules).
+        await demo_logged_in(pilot)
+        app = pilot.app
+        await wait_until(pilot, lambda: i18n.language() == "en", what="English, as preferred")
+        await settle(pilot)
+        await pilot.press("f10")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, AccountScreen)
+            and app.screen.card.border_title == "Ihr Konto"
+            and "Lovelace" in str(app.screen.query_one("#account-name", Static).render()),
+            what="the account in German",
+        )
+        await settle(pilot)
+
+    assert snap_compare(german_app, run_before=in_german, terminal_size=COMPACT)
 
 
 async def test_kiosk_banner_and_dialog_footers_in_german_at_80x24(make_app: MakeApp) -> None:

@@ -223,6 +223,8 @@ class Settings(BaseSettings):
     theme: str = "textual-dark"
     # The UI's language ("en", "de"); unset: the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
     language: str | None = None
+    # After login, speak the customer's preferredLanguage when it is one the UI ships.
+    follow_customer_language: bool = True
     # Binding id -> keys, e.g. {"toggle-api-log": "f12"}: for keys a terminal or multiplexer
     # (tmux, zellij, wezterm) already takes. README.md lists the ids.
     keymap: dict[str, str] = Field(default_factory=dict)

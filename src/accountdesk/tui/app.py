@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -34,12 +35,13 @@ from accountdesk.session.events import LoggedOut, LogoutReason
 from accountdesk.session.secret_scan import secrets_in
 from accountdesk.tui import i18n, preferences, themes
 from accountdesk.tui.backend import Backend
-from accountdesk.tui.commands import BoundActionsProvider
+from accountdesk.tui.commands import BoundActionsProvider, localized
 from accountdesk.tui.context import BackendState
 from accountdesk.tui.exports import ExportKind, default_folder, file_name, typed_secrets
 from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.key_order import KeysInOrderApp
 from accountdesk.tui.kiosk import Kiosk, kiosk_keymap
+from accountdesk.tui.language_choice import LanguageChoice, next_language
 from accountdesk.tui.messages import ApiCallLogged, SessionEventReceived, WorkerFailed
 from accountdesk.tui.navigation import (
     ACCOUNT_MODE,
@@ -49,6 +51,7 @@ from accountdesk.tui.navigation import (
     mode_roots,
 )
 from accountdesk.tui.paths import stylesheets
+from accountdesk.tui.screens.base import AccountDeskScreen
 from accountdesk.tui.screens.confirm import ConfirmScreen
 from accountdesk.tui.themes import known_themes
 from accountdesk.tui.widgets.api_log import ApiLogPanel
@@ -182,6 +185,19 @@ class AccountDeskApp(KeysInOrderApp[int]):
             show=False,
         ),
         Binding(
+            "f10",
+            "switch_language",
+            N_("Language"),
+            tooltip=N_(
+                "Show the screens in the next language (English, Deutsch). After login they "
+                "follow the customer's preferred language until switched here."
+            ),
+            id="switch-language",
+            priority=True,
+            # In the palette ("language", "deutsch"); the footer has no room on most screens.
+            show=False,
+        ),
+        Binding(
             "f3",
             "open_mailbox",
             N_("Mailbox"),
@@ -253,7 +269,8 @@ class AccountDeskApp(KeysInOrderApp[int]):
     ) -> None:
         """``clock`` times a kiosk's idle sessions (tests pass a fake one)."""
         # Before anything is composed: every widget built from now on speaks it.
-        i18n.use_language(i18n.choose_language(settings.language))
+        language = i18n.choose_language(settings.language)
+        i18n.use_language(language)
         super().__init__()
         self.settings = settings
         self._environment = environment
@@ -267,7 +284,10 @@ class AccountDeskApp(KeysInOrderApp[int]):
             choose_store=choose_token_store,
             probe_sandbox=is_loopback_sandbox,
         )
-        self._navigation = Navigator(self)
+        self._navigation = Navigator(
+            self,
+            LanguageChoice(language, follow_customer=settings.follow_customer_language),
+        )
         self.kiosk = Kiosk(self, settings.kiosk_options, clock) if settings.kiosk else None
         self._last_export_folder: Path | None = None
         for theme in themes.THEMES:
@@ -463,6 +483,15 @@ class AccountDeskApp(KeysInOrderApp[int]):
             for panel in screen.query(ApiLogPanel):
                 panel.sync()
 
+    def action_switch_language(self) -> None:
+        screen = self.screen
+        rebuild = screen.arguments_to_rebuild() if isinstance(screen, AccountDeskScreen) else {}
+        if not self._navigation.switch_language(next_language(i18n.language()), **rebuild):
+            self.notify(
+                _("Close this screen first (escape): the language is switched on the main one."),
+                severity="warning",
+            )
+
     def action_toggle_dark(self) -> None:
         self.theme = themes.light_dark_partner(self.theme, dark=self.current_theme.dark)
 
@@ -486,7 +515,15 @@ class AccountDeskApp(KeysInOrderApp[int]):
             for command in super().get_system_commands(screen)
             if command.title != "Screenshot"
         )
-        yield from commands if self.kiosk is None else self.kiosk.system_commands(commands)
+        allowed = commands if self.kiosk is None else self.kiosk.system_commands(commands)
+        yield from map(localized, allowed)
+
+    def action_command_palette(self) -> None:
+        # Textual's own, with its prompt in the UI's language.
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
+            )
 
     def deliver_screenshot(
         self,

@@ -9,15 +9,37 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from accountdesk.tui.i18n import _
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.wording import PALETTE_KEYWORDS
 
 # Already offered by Textual's own system commands provider.
 _SYSTEM_ACTIONS = frozenset({"quit", "command_palette", "change_theme", "help_quit"})
+
+# What Textual's palette says in English (App.get_system_commands, the prompt), marked for the
+# catalogue: translated where the palette shows it. A text Textual rewords stays English.
+TEXTUAL_PALETTE_TEXTS = (
+    N_("Search for commands…"),
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+)
+
+
+def localized(command: SystemCommand) -> SystemCommand:
+    """One of Textual's system commands in the UI's language (searched by the words shown)."""
+    return command._replace(title=_(command.title), help=_(command.help))
 
 
 class BoundActionsProvider(Provider):

@@ -28,12 +28,15 @@ from textual.app import App
 from textual.screen import Screen
 
 from accountdesk.session.events import EmailChanged, LoggedIn, LoggedOut, LogoutReason
+from accountdesk.tui import i18n
 from accountdesk.tui.context import services_of
 from accountdesk.tui.i18n import _
+from accountdesk.tui.language_choice import LanguageChoice
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
+    from accountdesk.api import Customer
     from accountdesk.session.events import SessionEvent
 
 AUTH_MODE = "auth"
@@ -94,8 +97,9 @@ def mode_roots() -> dict[str, Callable[[], Screen[Any]]]:
 class Navigator:
     """The two mode stacks, the re-login overlay after an expiry, and the way back to login."""
 
-    def __init__(self, app: App[Any]) -> None:
+    def __init__(self, app: App[Any], languages: LanguageChoice) -> None:
         self._app = app
+        self.languages = languages
         self._lock = asyncio.Lock()
         # Where the last queued switch leads: decisions taken while a switch is still queued
         # must see where the user is going, not where the user still is.
@@ -151,9 +155,9 @@ class Navigator:
 
     # -- switching modes ---------------------------------------------------------------------
 
-    def show_fresh(self, mode: str, **root_arguments: Any) -> None:
+    def show_fresh(self, mode: str, *, language: str | None = None, **root_arguments: Any) -> None:
         """Show a new stack for ``mode`` (its root built with ``root_arguments``) and drop
-        the other one.
+        the other one; both are built in ``language`` when given (else the current one).
 
         Dropping the auth stack after login discards typed passwords; dropping the account
         stack discards the previous customer's data (also when another customer logs in
@@ -164,7 +168,7 @@ class Navigator:
 
         async def switch() -> None:
             try:
-                await self._show_fresh(mode, _mode_root(mode, **root_arguments))
+                await self._show_fresh(mode, _mode_root(mode, **root_arguments), language)
             finally:
                 self._pending_switches -= 1
                 if not self._pending_switches:
@@ -174,7 +178,9 @@ class Navigator:
 
         self._queue(switch, "Switching screens")
 
-    async def _show_fresh(self, mode: str, root: Callable[[], Screen[Any]]) -> None:
+    async def _show_fresh(
+        self, mode: str, root: Callable[[], Screen[Any]], language: str | None
+    ) -> None:
         # Every step checks that the app still runs right before it touches the stacks (no
         # await in between): once closing started, Textual owns them.
         app = self._app
@@ -186,6 +192,10 @@ class Navigator:
             await app.switch_mode(_TRANSIT_MODE)
         if not self._alive():
             return
+        if language is not None and language != i18n.language():
+            # Off the old screens (or about to leave them): whatever is built from here on,
+            # both stacks included, speaks the new language.
+            i18n.use_language(language)
         await self._reset_mode(mode, root)
         if not self._alive():
             return
@@ -221,7 +231,8 @@ class Navigator:
                 # back on the screen with the unsaved input.
                 self._app.refresh_bindings()
                 return
-            self.show_fresh(ACCOUNT_MODE)
+            # A new session: the account screen follows this customer's language once loaded.
+            self.show_fresh(ACCOUNT_MODE, language=self.languages.session_ended())
         elif isinstance(event, EmailChanged):
             services.customer_email = event.email
         elif isinstance(event, LoggedOut) and self._starting_over:
@@ -232,7 +243,7 @@ class Navigator:
             if event.reason is LogoutReason.EXPIRED:
                 self._session_expired(previous_email)
             else:
-                self.show_fresh(AUTH_MODE)
+                self.show_fresh(AUTH_MODE, language=self.languages.session_ended())
                 if event.reason is LogoutReason.DELETED:
                     self._app.notify(_("Your account was deleted."), title=_("Goodbye"))
                 else:
@@ -247,7 +258,9 @@ class Navigator:
         if self.mode == AUTH_MODE:
             self._app.notify(message, severity="warning", markup=False)
         else:
-            self.show_fresh(AUTH_MODE, reason=message, email=email)
+            self.show_fresh(
+                AUTH_MODE, language=self.languages.session_ended(), reason=message, email=email
+            )
         self._app.refresh_bindings()
 
     def _session_expired(self, email: str | None) -> None:
@@ -277,7 +290,7 @@ class Navigator:
         # Closed without logging in: the screens underneath belong to a session that is gone.
         self._overlay_open = False
         self._reauthenticating = None
-        self.show_fresh(AUTH_MODE)
+        self.show_fresh(AUTH_MODE, language=self.languages.session_ended())
 
     # -- starting over (kiosk) ---------------------------------------------------------------
 
@@ -289,7 +302,7 @@ class Navigator:
         services_of(self._app).customer_email = None
         self._overlay_open = False
         self._reauthenticating = None
-        self.show_fresh(AUTH_MODE)
+        self.show_fresh(AUTH_MODE, language=self.languages.wiped())
 
     def started_over(self) -> None:
         self._starting_over = False
@@ -306,3 +319,37 @@ class Navigator:
         if isinstance(node, Screen) and node.is_current:
             node.dismiss()
         self._app.notify(message, markup=False)
+
+    # -- the UI's language -------------------------------------------------------------------
+
+    def follow_customer_language(self, screen: Screen[Any], customer: Customer) -> None:
+        """Rebuild the account screens in ``customer``'s preferred language when the UI should
+        follow it (see `LanguageChoice`); ``screen`` is the overview that loaded ``customer``.
+
+        Queued: the overview loads while the login's switch may still be under way."""
+
+        async def follow() -> None:
+            # Only from the overview on top: a flow opened meanwhile would lose what was typed.
+            if self._app.current_mode != ACCOUNT_MODE or not screen.is_current:
+                return
+            language = self.languages.for_customer(customer.preferred_language, i18n.language())
+            if language is None:
+                return
+            root = _mode_root(ACCOUNT_MODE, customer=customer)
+            await self._show_fresh(ACCOUNT_MODE, root, language)
+            if self._alive():
+                self._app.refresh_bindings()
+
+        self._queue(follow, "Following the customer's language")
+
+    def switch_language(self, language: str, **root_arguments: Any) -> bool:
+        """The operator's switch: rebuild the current mode's root screen (built with
+        ``root_arguments``) in ``language``. False, and nothing done, while another screen
+        covers the root: rebuilding would drop it with whatever was typed into it."""
+        app = self._app
+        if self._pending_switches or self.mode not in MODE_ROOTS or len(app.screen_stack) > 1:
+            return False
+        logged_in = self.mode == ACCOUNT_MODE and services_of(app).logged_in
+        self.languages.operator_chose(language, logged_in=logged_in)
+        self.show_fresh(self.mode, language=language, **root_arguments)
+        return True

@@ -334,6 +334,7 @@ PALETTE_KEYWORDS = {
     "screenshot": N_("picture svg save screen"),
     "api-log-save-har": N_("export har network devtools"),
     "api-log-copy-curl": N_("request curl clipboard"),
+    "switch-language": N_("language english german deutsch sprache translate"),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import getters, work
 from textual.app import ComposeResult
@@ -112,13 +114,18 @@ class AccountScreen(AccountDeskScreen):
     # From the last profile loaded: the "Add password login" key is offered only without one.
     password_login: bool | None = None
 
-    def __init__(self) -> None:
+    def __init__(self, customer: Customer | None = None) -> None:
+        """``customer``: the profile just loaded (the screen rebuilt in another language),
+        shown at once instead of loading it again."""
         super().__init__()
         # Set when another screen covers this one; a resume then reloads. Textual resumes a
         # new mode's first screen twice (creating the mode, then switching to it): counting
         # resumes would load twice, the second load cancelling the first.
         self._covered = False
-        self._customer: Customer | None = None
+        self._customer = customer
+
+    def arguments_to_rebuild(self) -> dict[str, Any]:
+        return {"customer": self._customer} if self._customer is not None else {}
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="account-body"), Vertical(id="account-card") as card:
@@ -148,7 +155,10 @@ class AccountScreen(AccountDeskScreen):
     def on_mount(self) -> None:
         # A confirmed email change (maybe from the mailbox) changes the login email shown.
         self.watch(self.app, "customer_email", self._show_email, init=False)
-        self.load_profile()
+        if self._customer is None:
+            self.load_profile()
+        else:
+            self._show_loaded(self._customer)
 
     def action_refresh_profile(self) -> None:
         self.load_profile()
@@ -196,6 +206,10 @@ class AccountScreen(AccountDeskScreen):
         finally:
             self.card.loading = False
         error.update("")
+        self._show_loaded(customer)
+        services_of(self).navigation.follow_customer_language(self, customer)
+
+    def _show_loaded(self, customer: Customer) -> None:
         self.password_login = has_password_login(customer)
         self.refresh_bindings()
         self.show_customer(customer)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.content import Content
@@ -64,6 +66,11 @@ class AccountDeskScreen(Screen[object]):
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets, between the status line and the API log."""
         yield from ()
+
+    def arguments_to_rebuild(self) -> dict[str, Any]:
+        """What a new screen of this flow is built with to show what this one shows (the
+        language switch rebuilds a mode's root screen); nothing secret."""
+        return {}
 
     # Decorated handlers with distinct names: subclasses can define on_mount freely.
     @on(events.Mount)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -88,6 +90,11 @@ class LoginScreen(FormScreen):
         self.notice = None if reason else notice
         self.resume_in_place = resume_in_place
         self.initial_email = email or ""
+
+    def arguments_to_rebuild(self) -> dict[str, Any]:
+        # The email typed so far; the password is typed again (it is never carried around).
+        email = self.query_one("#login-email", Input).value.strip()
+        return {"email": email} if email else {}
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="login-form", classes="form"):
