@@ -26,6 +26,7 @@ from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from accountdesk.api import CustomerPatch
 from accountdesk.session import Settings
 from accountdesk.tui import i18n
 from accountdesk.tui.app import AccountDeskApp
@@ -126,6 +127,22 @@ async def test_the_terminals_language_returns_when_the_session_ends(make_app: Ma
         await settle(pilot)
         assert title_of(app) == "Bei Ihrem Konto anmelden"
         assert i18n.language() == "de"
+
+
+async def test_a_preference_changed_while_logged_in_is_followed_on_the_next_load(
+    make_app: MakeApp, sandbox: Any
+) -> None:
+    email = unique_email("ada")
+    await create_active_customer(sandbox, email, "Ada", preferred_language="en")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, app, email, CUSTOMER_PASSWORD)
+        await account_in(pilot, app, "Your account")
+        await app.account.update_profile(CustomerPatch(preferred_language="de"))
+        await pilot.press("r")
+        await account_in(pilot, app, "Ihr Konto")
+        language = app.screen.query_one("#account-language", Static).render()
+        assert "(de)" in str(language)
 
 
 async def test_following_can_be_switched_off(make_app: MakeApp, sandbox: Any) -> None:
