@@ -22,7 +22,7 @@ from textual.widgets import Button, Static
 
 from accountdesk.cli import _load_settings, build_parser, main
 from accountdesk.session import Environment, Settings
-from accountdesk.tui import i18n
+from accountdesk.tui import address_rules, i18n
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.export import SaveFolderScreen
@@ -125,6 +125,8 @@ _SHOWN_KEYWORDS = {
 }  # fmt: skip
 _SHOWN_ATTRIBUTES = {"border_title", "border_subtitle", "label", "tooltip", "title", "sub_title"}
 _TRANSLATING = {"_", "N_", "ngettext", "plural"}
+# Their ``description`` names a worker in the log, not a key in the footer.
+_WORKERS = {"work", "run_worker", "_queue"}
 
 
 def _has_words(node: ast.expr) -> bool:
@@ -150,7 +152,7 @@ def untranslated_literals(source: str) -> list[tuple[int, str]]:
     """(line, code) of each English literal in a user-facing position not wrapped in `_`."""
     found: list[ast.expr] = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call) and _call_name(node) not in _TRANSLATING | {"work"}:
+        if isinstance(node, ast.Call) and _call_name(node) not in _TRANSLATING | _WORKERS:
             name = _call_name(node)
             shown = list(node.args[:1]) if name in _SHOWN_FIRST_ARGUMENT else []
             if name == "Binding":
@@ -178,11 +180,55 @@ def untranslated_literals(source: str) -> list[tuple[int, str]]:
     return [(node.lineno, ast.unparse(node)[:80]) for node in found]
 
 
+# A sentence: a capital, then at least two more words ("Type the tag first.").
+_SENTENCE = re.compile(r"^[A-Z][\w']*(?: [^ ]+){2,}")
+# Where a sentence is not for the user: log lines and a worker's description (the log's).
+_NOT_SHOWN_CALLS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
+# Sentences that never reach the screen, each with why.
+_NOT_FOR_THE_USER = {
+    "Account Desk sandbox ready at ",  # the embedded sandbox's ready line, read by the app
+    "Account Desk stylesheets not found (looked in ",  # a broken install, for the developer
+}
+
+
+def _docstrings(tree: ast.AST) -> set[ast.AST]:
+    """Docstrings, and the string statements that document an attribute."""
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+
+
+def untranslated_sentences(source: str) -> list[tuple[int, str]]:
+    """(line, text) of each English sentence outside the catalogue wherever it stands (a
+    returned validation message, a constant, an exception's text), besides docstrings, log
+    lines and worker descriptions: the positions `untranslated_literals` does not know."""
+    tree = ast.parse(source)
+    skipped: set[ast.AST] = _docstrings(tree)
+    for node in ast.walk(tree):
+        not_shown = isinstance(node, ast.Call) and _call_name(node) in _NOT_SHOWN_CALLS
+        translated = isinstance(node, ast.Call) and _call_name(node) in _TRANSLATING
+        described = isinstance(node, ast.keyword) and node.arg == "description"
+        if not_shown or translated or described:
+            skipped.update(ast.walk(node))
+    found = []
+    for node in ast.walk(tree):
+        if node in skipped or not isinstance(node, ast.Constant):
+            continue
+        text = node.value
+        if isinstance(text, str) and _SENTENCE.match(text) and text not in _NOT_FOR_THE_USER:
+            found.append((node.lineno, text[:80]))
+    return sorted(found)
+
+
 @pytest.mark.parametrize(
     "path", sorted(TUI.rglob("*.py")), ids=lambda path: str(path.relative_to(TUI))
 )
 def test_no_english_literal_is_shown_without_the_catalogue(path: Path) -> None:
-    assert untranslated_literals(path.read_text(encoding="utf-8")) == []
+    source = path.read_text(encoding="utf-8")
+    assert untranslated_literals(source) == []
+    assert untranslated_sentences(source) == []
 
 
 def test_the_scan_finds_what_it_is_for() -> None:
@@ -193,6 +239,17 @@ def test_the_scan_finds_what_it_is_for() -> None:
         'def field(label: str = "Password") -> None: ...\n'
     )
     assert sorted(line for line, _code in untranslated_literals(source)) == [1, 2, 3, 4, 5, 9]
+    anywhere = (
+        'def tag_problem() -> str:\n    return "Type the tag first."\n'
+        'REASON = "Your session expired. Log in again."\n'
+        'raise SandboxStartError(f"The sandbox did not start within {n} seconds.")\n'
+        'return _("Use at most {limit} characters.")\n'
+        '_log.warning("The keyring did not answer in time")\n'
+        '@work(description="Loading the account")\ndef load() -> None:\n'
+        '    """Load the account from the server."""\n'
+        'CITY = "city"\n'
+    )
+    assert [line for line, _text in untranslated_sentences(anywhere)] == [2, 3, 4]
 
 
 # -- choosing the language ------------------------------------------------------------------
@@ -230,6 +287,30 @@ def test_the_config_file_sets_the_language(tmp_path: Path, monkeypatch: pytest.M
     loaded = _load_settings(build_parser().parse_args([]))
     assert not isinstance(loaded, int)
     assert loaded[0].language == "de"
+
+
+def test_validation_messages_speak_german() -> None:
+    """Messages built from parts (a country, a kind of postal code, examples) read as German
+    sentences, with the country's German name."""
+    i18n.use_language("de")
+    postal = address_rules.postal_code_problem("US", "ABC")
+    assert postal is not None
+    assert postal.startswith("PLZ (Land: Vereinigte Staaten) sieht so aus: ")
+    assert " oder " in postal
+    assert address_rules.postal_code_problem("DE", "1") == (
+        "Postleitzahl (Land: Deutschland) sieht so aus: 26133 oder 53225."
+    )
+    phone = address_rules.phone_problem("DE", "12")
+    assert phone is not None
+    assert phone.startswith("Keine gültige Telefonnummer (Land: Deutschland); zum Beispiel +49")
+    assert address_rules.tag_problem("a,b") == (
+        "Ein Tag darf kein Komma enthalten; fügen Sie die Tags einzeln hinzu."
+    )
+    assert address_rules.rules_for("US").postal_placeholder.startswith("z. B.")
+    i18n.use_language("en")
+    assert address_rules.postal_code_problem("DE", "1") == (
+        "A postal code in Germany looks like 26133 or 53225."
+    )
 
 
 def test_plurals_dates_and_country_names_follow_the_language() -> None:
@@ -303,9 +384,11 @@ def test_german_account_at_80x24(snap_compare: SnapCompare, german_app: AccountD
         await pilot.press("f10")
         await wait_until(
             pilot,
-            lambda: isinstance(app.screen, AccountScreen)
-            and app.screen.card.border_title == "Ihr Konto"
-            and "Lovelace" in str(app.screen.query_one("#account-name", Static).render()),
+            lambda: (
+                isinstance(app.screen, AccountScreen)
+                and app.screen.card.border_title == "Ihr Konto"
+                and "Lovelace" in str(app.screen.query_one("#account-name", Static).render())
+            ),
             what="the account in German",
         )
         await settle(pilot)

