@@ -52,7 +52,8 @@ from accountdesk.tui.navigation import (
 )
 from accountdesk.tui.paths import stylesheets
 from accountdesk.tui.screens.base import AccountDeskScreen
-from accountdesk.tui.screens.confirm import ConfirmScreen
+from accountdesk.tui.screens.confirm import ConfirmScreen, QuitQuestion
+from accountdesk.tui.screens.form import FormScreen
 from accountdesk.tui.themes import known_themes
 from accountdesk.tui.widgets.api_log import ApiLogPanel
 from accountdesk.tui.wording import (
@@ -443,6 +444,32 @@ class AccountDeskApp(KeysInOrderApp[int]):
         # Textual answers ctrl+c with "press ctrl+q to quit": not advice for a kiosk customer.
         if self.kiosk is None or self.kiosk.allows_action("quit"):
             super().action_help_quit()
+
+    async def action_quit(self) -> None:
+        """Quit, but ask first while a flow holds typed input (the login form does not count:
+        it is the way in, not work); ``ctrl+q`` again in the question quits."""
+        unsaved = [
+            screen
+            for screen in self.screen_stack[1:]
+            if isinstance(screen, FormScreen) and screen.is_dirty
+        ]
+        if not unsaved or isinstance(self.screen, QuitQuestion):
+            self.exit()
+            return
+        self.push_screen(
+            QuitQuestion(
+                _("Quit and lose what you typed?"),
+                detail=_("A form on this screen holds input that has not been sent."),
+                confirm_label=_("Quit"),
+                cancel_label=_("Keep editing"),
+                destructive=True,
+            ),
+            self._quit_if_confirmed,
+        )
+
+    def _quit_if_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.exit()
 
     def action_start_over(self) -> None:
         self.start_over()

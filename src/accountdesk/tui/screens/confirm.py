@@ -63,3 +63,8 @@ class ConfirmScreen(DialogScreen[bool]):
     @on(Button.Pressed, "#confirm-no")
     def _cancelled(self) -> None:
         self.dismiss(False)
+
+
+class QuitQuestion(ConfirmScreen):
+    """The question before quitting with typed input: a class of its own, so that quitting
+    again while it is open quits."""
