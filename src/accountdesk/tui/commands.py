@@ -63,13 +63,11 @@ class BoundActionsProvider(Provider):
                 continue
             seen.add((id(node), binding.action))
             key_display = self.app.get_key_display(binding) or key
-            # Descriptions are marked with N_ when the class is defined: translated here.
-            help_text = (
-                _(binding.tooltip) if binding.tooltip else _("Key: {key}").format(key=key_display)
-            )
+            # The screen's active bindings speak the UI's language already.
+            help_text = binding.tooltip or _("Key: {key}").format(key=key_display)
             commands.append(
                 (
-                    _(binding.description),
+                    binding.description,
                     help_text,
                     binding.id,
                     partial(self.app.run_action, binding.action, node),

@@ -6,6 +6,7 @@ from typing import Any
 
 from textual import events, getters, on
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static
@@ -13,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from accountdesk.tui.context import services_of
 from accountdesk.tui.i18n import _
+from accountdesk.tui.localized_bindings import localized
 from accountdesk.tui.messages import WorkerFailed
 from accountdesk.tui.widgets.api_log import ApiLogPanel
 from accountdesk.tui.widgets.fitting_footer import FittingFooter
@@ -62,6 +64,10 @@ class AccountDeskScreen(Screen[object]):
         yield from self.compose_body()
         yield ApiLogPanel()
         yield FittingFooter()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return localized(super().active_bindings)
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets, between the status line and the API log."""

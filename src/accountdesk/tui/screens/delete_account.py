@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from accountdesk.api import AccountDeskError, DeletionOutcome, InvalidCodeError
 from accountdesk.tui.context import account_of, services_of
 from accountdesk.tui.i18n import N_, _
+from accountdesk.tui.localized_bindings import localized
 from accountdesk.tui.validation import extract_token, token_problem
-from accountdesk.tui.widgets.fitting_footer import LocalizedFooter
 from accountdesk.tui.widgets.form_field import FormField, FormStatus, show_sending
 from accountdesk.tui.widgets.token_input import TokenInput
 from accountdesk.tui.wording import describe
@@ -112,7 +112,11 @@ class DeleteAccountScreen(ModalScreen[None]):
                     _("Delete account"), id="delete-submit", variant="error", disabled=True
                 )
                 yield Button(_("Cancel"), id="delete-cancel")
-        yield LocalizedFooter()
+        yield Footer()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return localized(super().active_bindings)
 
     def on_mount(self) -> None:
         self.query_one("#delete-email", Input).focus()

@@ -10,11 +10,13 @@ from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.screen import ModalScreen
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
+from accountdesk.tui.localized_bindings import localized
 from accountdesk.tui.messages import WorkerFailed
-from accountdesk.tui.widgets.fitting_footer import LocalizedFooter
 
 ResultType = TypeVar("ResultType")
 
@@ -24,8 +26,11 @@ class DialogScreen(ModalScreen[ResultType]):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_dialog()
-        # Its own keys, translated like the screens' (their descriptions are marked with N_).
-        yield LocalizedFooter()
+        yield Footer()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return localized(super().active_bindings)
 
     def compose_dialog(self) -> ComposeResult:
         """The dialog's own widgets."""

@@ -11,8 +11,6 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # not exported; the footer is made of them
 
-from accountdesk.tui.i18n import N_, _
-
 # The keys that give way first when the footer is too narrow: each is still listed in the
 # command palette (ctrl+p), and none is needed to finish what is on the screen.
 GIVE_WAY_FIRST = (
@@ -27,17 +25,7 @@ GIVE_WAY_FIRST = (
 KEEP_LONGEST = ("quit", "logout", "start_over", "back", "pop_screen", "submit")
 
 
-class LocalizedFooter(Footer):
-    """Textual's footer, its key descriptions in the UI's language (a dialog's footer)."""
-
-    def compose(self) -> ComposeResult:
-        for child in super().compose():
-            if isinstance(child, FooterKey):
-                localize_key(child)
-            yield child
-
-
-class FittingFooter(LocalizedFooter):
+class FittingFooter(Footer):
     """As Textual's footer while the keys fit; else compact (no padding), and when they still
     don't fit, the ones in `GIVE_WAY_FIRST` are left out, then the rightmost others, so what
     shows is whole."""
@@ -55,18 +43,6 @@ class FittingFooter(LocalizedFooter):
     async def _refit(self) -> None:
         if self.is_attached:  # its screen may have closed meanwhile
             await self.recompose()
-
-
-# Textual's own binding descriptions that our footer shows, marked for the catalogue.
-TEXTUAL_DESCRIPTIONS = (N_("palette"),)
-
-
-def localize_key(key: FooterKey) -> None:
-    """Binding descriptions are fixed when a screen class is defined (marked with N_), so they
-    are translated here, where they are shown."""
-    key.description = _(key.description)
-    if isinstance(key.tooltip, str):
-        key.tooltip = _(key.tooltip)
 
 
 def key_width(key: FooterKey, *, compact: bool) -> int:
