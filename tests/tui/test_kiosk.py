@@ -293,6 +293,40 @@ async def test_start_over_is_offered_on_every_screen_and_wipes_at_once(
         assert [text for text in texts_of(app) if DEMO_EMAIL in text or "Lovelace" in text] == []
 
 
+@pytest.mark.parametrize("how", ["start over", "idle", "start over, never logged in"])
+async def test_a_wipe_keeps_no_token_of_the_previous_visitor(make_app: MakeApp, how: str) -> None:
+    """Not even the anonymous one: it carries the guest session the visitor's login joined."""
+    clock = FakeClock()
+    app = make_app(settings=kiosk(), clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot, app)
+        guest_token = await app.session.with_anonymous(_echo)
+        guest_session = app.session.session_id
+        if how == "start over, never logged in":
+            app.screen.query_one("#login-email", Input).focus()
+            await pilot.press(*DEMO_EMAIL)  # a guest who typed something
+        else:
+            await type_login(pilot, DEMO_EMAIL, DEMO_PASSWORD)
+        held = set(app.session.live_secrets())
+        assert guest_token in held
+
+        if how == "idle":
+            clock.advance(IDLE)
+            app.kiosk.tick()  # type: ignore[union-attr]
+        else:
+            await pilot.press("ctrl+r")
+        await wait_mode(pilot, app, "auth")
+        await settle(pilot)
+
+        assert not app.logged_in
+        fresh = app.session.live_secrets()
+        assert fresh  # the next visitor's guest token, fetched already
+        assert held.isdisjoint(fresh)
+        assert await app.session.with_anonymous(_echo) != guest_token
+        assert app.session.session_id not in (None, guest_session)
+        await app.account.resend_activation(unique_email("next"))  # and it works
+
+
 # -- nothing on the disk ---------------------------------------------------------------------
 
 

@@ -174,17 +174,17 @@ class Kiosk:
     # -- start over ----------------------------------------------------------------------------
 
     async def start_over(self) -> None:
-        """End the session on the server and wipe every trace of the customer: screens and
-        their forms (both stacks are rebuilt), the API log, the mailbox, the clipboard,
-        notifications. The welcome screen looks as it did when the kiosk started."""
+        """End the session on the server and wipe every trace of the customer: the tokens
+        (the anonymous one too: it carries the guest session), screens and their forms (both
+        stacks are rebuilt), the API log, the mailbox, the clipboard, notifications. The
+        welcome screen looks as it did when the kiosk started."""
         app = self._app
         self.idle.reset()
         self._still_there = None
         navigation = app.navigation
         navigation.start_over()
         try:
-            if app.logged_in:
-                await app.account.log_out()
+            await app.backend.forget_visitor()
             if app.is_sandbox and self.options.allows("mailbox"):
                 await self._empty_mailbox()
         finally:
