@@ -80,12 +80,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _print_config_path(options: argparse.Namespace) -> int:
     from accountdesk.session import ConfigError, config_path, load_settings
+    from accountdesk.session.config import kiosk_requested
 
     try:
-        settings = load_settings(kiosk=options.kiosk)
+        refused = not load_settings(kiosk=options.kiosk).kiosk_allows("config_path")
     except ConfigError:
-        settings = None  # a broken file is exactly when its path is needed
-    if settings is not None and not settings.kiosk_allows("config_path"):
+        # A broken file is exactly when its path is needed, but not a kiosk's: what it allows
+        # is unknown, so nothing is allowed.
+        refused = kiosk_requested(options.kiosk)
+    if refused:
         from accountdesk.tui.wording import KIOSK_REFUSES_CONFIG_PATH
 
         return _fail(KIOSK_REFUSES_CONFIG_PATH)

@@ -110,9 +110,24 @@ async def test_read_timeout_is_a_request_timeout(
     with pytest.raises(RequestTimeout) as caught:
         await client.get_profile("cust")
     assert isinstance(caught.value, TransportError)
+    # Reached but slow: its own code, which a user interface words apart from "unreachable".
+    assert caught.value.code == "timeout"
+    assert caught.value.params == {"server": "api.test"}
     assert str(caught.value) == "api.test did not answer in time. Try again in a moment."
     # A read timeout is not retried: the server may still be working on the first attempt.
     assert route.call_count == 1
+
+
+async def test_connect_timeout_is_told_apart_from_a_slow_answer(
+    client: CustomerApiClient, mock: respx.MockRouter, sleeps: SleepRecorder
+) -> None:
+    mock.post("/customer/demo/login").mock(side_effect=httpx.ConnectTimeout("slow"))
+    with pytest.raises(RequestTimeout) as caught:
+        await client.login("anon", "a@example.com", "password-1")
+    # The server was never reached: not the code of a slow answer ("timeout").
+    assert caught.value.code == "connect_timeout"
+    assert caught.value.params == {"server": "api.test"}
+    assert sleeps.delays == []  # a POST is not retried
 
 
 async def test_connect_timeout_is_retried_for_a_safe_get(
@@ -480,8 +495,9 @@ async def test_server_that_never_answers_times_out(sleeps: SleepRecorder) -> Non
         server as url,
         CustomerApiClient(url, "demo", "c", timeout=0.2, retry=RetryPolicy(sleep=sleeps)) as api,
     ):
-        with pytest.raises(RequestTimeout, match="did not answer in time"):
+        with pytest.raises(RequestTimeout, match="did not answer in time") as caught:
             await api.validate_token("cust")
+    assert caught.value.code == "timeout"
     # Waiting for an answer is not a connect failure: the request was sent, so no retry.
     assert server.connections == 1
 

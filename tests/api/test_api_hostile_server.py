@@ -110,8 +110,9 @@ async def test_the_timeout_is_a_total_deadline_per_attempt() -> None:
     ):
         loop = asyncio.get_running_loop()
         started = loop.time()
-        with pytest.raises(RequestTimeout):
+        with pytest.raises(RequestTimeout) as caught:
             await api.get_profile("customer-token")
+        assert caught.value.code == "timeout"  # the server was reached: it trickled
         # Each byte came well within httpx's per-read timeout; only a total deadline stops it.
         assert loop.time() - started < 1.5
 

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import pytest
-from session_harness import Harness, HarnessFactory, Target
+from session_harness import Harness, HarnessFactory, Target, echo
 
 from accountdesk.api import (
     AddressCreate,
@@ -17,6 +17,7 @@ from accountdesk.api import (
     DeletionOutcome,
     EmailTakenError,
     InvalidCodeError,
+    InvalidTokenError,
     Metadata,
     NotActivatedError,
     UnauthorizedError,
@@ -201,3 +202,30 @@ async def test_deletion_is_confirmed_by_the_emailed_code_and_ends_the_session(
     assert harness.events[-1] == LoggedOut(LogoutReason.DELETED)
     with pytest.raises(UnauthorizedError):
         await account.log_in(email, PASSWORD)
+
+
+async def test_forgetting_the_visitor_ends_the_customer_and_the_guest_session(
+    make_harness: HarnessFactory, fresh_tenant: Target, outbox: Any
+) -> None:
+    harness = await make_harness(fresh_tenant)
+    account = _service(harness)
+    manager = harness.manager
+    await _active_customer(account, outbox)
+    customer_token = await manager.with_customer(echo)
+    guest_session = manager.session_id
+    assert guest_session is not None
+    held = set(manager.live_secrets())
+
+    await account.forget_visitor()
+
+    assert manager.state is SessionState.ANONYMOUS
+    with pytest.raises(InvalidTokenError):
+        await harness.client.validate_token(customer_token)
+    # Nothing of the visitor's is held, not even the guest token their login grew from...
+    fresh = manager.live_secrets()
+    assert fresh
+    assert held.isdisjoint(fresh)
+    # ...nor its session (the server ties a cart to it): the next person starts a new one.
+    assert manager.session_id not in (None, guest_session)
+    await account.resend_activation(_email("next"))  # the new guest token works
+    assert len(harness.calls("anonymous/login")) == 2

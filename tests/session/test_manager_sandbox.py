@@ -152,6 +152,21 @@ async def test_logout_while_offline_still_ends_the_local_session(
     assert await h.stored() is None
 
 
+async def test_a_guest_token_renewed_while_offline_is_forgotten_all_the_same(
+    make_harness: HarnessFactory, sandbox: Target
+) -> None:
+    h = await make_harness(sandbox)
+    old_token = await h.manager.with_anonymous(echo)
+    h.transport.down = True
+    await h.manager.renew_anonymous()  # no exception
+    assert h.manager.live_secrets() == []
+    assert h.manager.session_id is None
+    h.transport.down = False
+    new_token = await h.manager.with_anonymous(echo)
+    assert new_token != old_token
+    assert h.manager.session_id is not None
+
+
 async def test_opt_in_logs_in_and_deletion_logs_out(
     make_harness: HarnessFactory, fresh_tenant: Target, outbox: Any
 ) -> None:

@@ -64,8 +64,10 @@ NEW_PASSWORD = "amber-lantern-orchard-71"
 # deadline per attempt, shortened from 10 s so the suite does not wait for it.
 SHORT_DEADLINE = 3.0
 
-# What the user reads: the TUI's two sentences for a request that failed on the way.
+# What the user reads: the TUI's sentences for a request that failed on the way.
 UNREACHABLE = "Can't reach the server at {host}. Check your connection and try again."
+# Reached, but the answer did not arrive (whole) in time: not a connection problem.
+TOO_SLOW = "The server at {host} took too long to answer. Try again in a moment."
 SERVER_PROBLEM = "The server had a problem. Try again in a moment."
 
 # Anything that is not plain words: exception names, tracebacks, JSON, markup of a web page.
@@ -81,7 +83,7 @@ Answer = Callable[[httpx.Request], Awaitable[httpx.Response]]
 class Fault:
     name: str
     answer: Answer
-    words: str  # UNREACHABLE or SERVER_PROBLEM
+    words: str  # UNREACHABLE, TOO_SLOW or SERVER_PROBLEM
     # A 2xx whose body is wrong: only a fault where the operation's answer carries data (the
     # spec documents no body for PATCH /me's 200 and POST /password/change's 204).
     wrong_success: bool = False
@@ -146,9 +148,10 @@ FAULTS = [
     Fault("refused", raising(httpx.ConnectError, "[Errno 111] Connection refused"), UNREACHABLE),
     Fault("reset", raising(httpx.RemoteProtocolError, "Server disconnected"), UNREACHABLE),
     Fault("reset-mid-body", streaming(200, cut_off), UNREACHABLE),
-    Fault("timeout", raising(httpx.ReadTimeout, "The read operation timed out"), UNREACHABLE),
-    Fault("hang", hang, UNREACHABLE, slow=True),
-    Fault("trickle", streaming(200, trickle), UNREACHABLE, slow=True),
+    Fault("connect-timeout", raising(httpx.ConnectTimeout, "timed out"), UNREACHABLE),
+    Fault("timeout", raising(httpx.ReadTimeout, "The read operation timed out"), TOO_SLOW),
+    Fault("hang", hang, TOO_SLOW, slow=True),
+    Fault("trickle", streaming(200, trickle), TOO_SLOW, slow=True),
     Fault("html-502", responding(502, HTML_PAGE, content_type="text/html"), SERVER_PROBLEM),
     Fault("500-traceback", responding(500, TRACEBACK_JSON), SERVER_PROBLEM),
     Fault("500-bomb", responding(500, BOMB), SERVER_PROBLEM),

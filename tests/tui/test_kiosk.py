@@ -31,15 +31,16 @@ from helpers import (
 )
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
+from textual.widgets import Button, Checkbox, DataTable, Input, Static, TextArea
 
 from accountdesk.api import CustomerApiClient, CustomerSignup, InvalidTokenError
 from accountdesk.session import Settings
 from accountdesk.session.config import KioskOptions
-from accountdesk.tui import kiosk as kiosk_module
+from accountdesk.tui import pin_guard as pin_guard_module
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.commands import BoundActionsProvider
 from accountdesk.tui.kiosk import kiosk_keymap
+from accountdesk.tui.pin_guard import FREE_ATTEMPTS, lockout_seconds
 from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.kiosk import (
     OperatorMenuScreen,
@@ -292,6 +293,40 @@ async def test_start_over_is_offered_on_every_screen_and_wipes_at_once(
         assert [text for text in texts_of(app) if DEMO_EMAIL in text or "Lovelace" in text] == []
 
 
+@pytest.mark.parametrize("how", ["start over", "idle", "start over, never logged in"])
+async def test_a_wipe_keeps_no_token_of_the_previous_visitor(make_app: MakeApp, how: str) -> None:
+    """Not even the anonymous one: it carries the guest session the visitor's login joined."""
+    clock = FakeClock()
+    app = make_app(settings=kiosk(), clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot, app)
+        guest_token = await app.session.with_anonymous(_echo)
+        guest_session = app.session.session_id
+        if how == "start over, never logged in":
+            app.screen.query_one("#login-email", Input).focus()
+            await pilot.press(*DEMO_EMAIL)  # a guest who typed something
+        else:
+            await type_login(pilot, DEMO_EMAIL, DEMO_PASSWORD)
+        held = set(app.session.live_secrets())
+        assert guest_token in held
+
+        if how == "idle":
+            clock.advance(IDLE)
+            app.kiosk.tick()  # type: ignore[union-attr]
+        else:
+            await pilot.press("ctrl+r")
+        await wait_mode(pilot, app, "auth")
+        await settle(pilot)
+
+        assert not app.logged_in
+        fresh = app.session.live_secrets()
+        assert fresh  # the next visitor's guest token, fetched already
+        assert held.isdisjoint(fresh)
+        assert await app.session.with_anonymous(_echo) != guest_token
+        assert app.session.session_id not in (None, guest_session)
+        await app.account.resend_activation(unique_email("next"))  # and it works
+
+
 # -- nothing on the disk ---------------------------------------------------------------------
 
 
@@ -381,7 +416,7 @@ async def test_the_operator_menu_opens_with_the_right_pin_only(
         compared.append((a, b))
         return real_compare_digest(a, b)
 
-    monkeypatch.setattr(kiosk_module.hmac, "compare_digest", compare_digest)
+    monkeypatch.setattr(pin_guard_module.hmac, "compare_digest", compare_digest)
     app = make_app(settings=kiosk(), clock=FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot, app)
@@ -453,3 +488,84 @@ async def test_the_operator_can_reconnect(
         assert connects == [None]
         assert isinstance(app.screen, LoginScreen)
         assert app.backend_state == "ready"
+
+
+def rendered(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_wrong_pins_lock_the_prompt_for_longer_and_longer(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compared: list[bytes] = []
+    real_compare_digest = hmac.compare_digest
+
+    def compare_digest(a: bytes, b: bytes) -> bool:
+        compared.append(a)
+        return real_compare_digest(a, b)
+
+    monkeypatch.setattr(pin_guard_module.hmac, "compare_digest", compare_digest)
+    clock = FakeClock()
+    app = make_app(settings=kiosk(), clock=clock)
+    wrong = ("1", "3", "5", "7", "enter")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot, app)
+        await pilot.press("f12")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, OperatorPinScreen)
+        for _attempt in range(FREE_ATTEMPTS - 1):
+            await pilot.press(*wrong)
+            await settle(pilot)
+            assert rendered(prompt, "#operator-pin-status") == "Wrong PIN."
+        await pilot.press(*wrong)
+        await settle(pilot)
+        status = rendered(prompt, "#operator-pin-status")
+        assert status == "Too many attempts. Wait 30 seconds, then try again."
+        assert prompt.query_one("#operator-pin-unlock", Button).disabled
+        # Locked out, the right PIN is refused too, and not even compared.
+        await pilot.press(*OPERATOR_PIN, "enter")
+        await settle(pilot)
+        assert app.screen is prompt
+        assert compared == [b"1357"] * FREE_ATTEMPTS
+        # Counted down on the app's clock.
+        clock.advance(12)
+        prompt.lockout.tick()
+        await settle(pilot)
+        assert "Wait 18 seconds" in rendered(prompt, "#operator-pin-status")
+
+        # Closing the prompt and starting over do not end the lockout.
+        await pilot.press("escape", "ctrl+r")
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, OperatorPinScreen)
+        assert "Wait 18 seconds" in rendered(prompt, "#operator-pin-status")
+        clock.advance(18)
+        prompt.lockout.tick()
+        await settle(pilot)
+        assert rendered(prompt, "#operator-pin-status") == "You can try again now."
+        assert not prompt.query_one("#operator-pin-unlock", Button).disabled
+
+        # The next wrong PIN locks it again, for twice as long.
+        await pilot.press(*wrong)
+        await settle(pilot)
+        assert "Wait 60 seconds" in rendered(prompt, "#operator-pin-status")
+        clock.advance(60)
+        prompt.lockout.tick()
+        await pilot.press(*OPERATOR_PIN, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OperatorMenuScreen)
+
+        # The right PIN starts the count afresh: one wrong PIN is only wrong again.
+        await pilot.press("escape", "f12", *wrong)
+        await settle(pilot)
+        assert isinstance(app.screen, OperatorPinScreen)
+        assert rendered(app.screen, "#operator-pin-status") == "Wrong PIN."
+
+
+def test_the_lockout_doubles_up_to_a_cap() -> None:
+    waits = [lockout_seconds(wrong) for wrong in range(1, 13)]
+    assert waits == [0, 0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900]
+    assert lockout_seconds(10**6) == 900

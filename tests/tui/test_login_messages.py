@@ -27,11 +27,28 @@ BASE_URL = "https://api.example.com/path"
 
 @pytest.mark.parametrize(
     "error",
-    [NetworkError("connection refused"), RequestTimeout("timed out", params={"server": "x:1"})],
+    [
+        NetworkError("connection refused", type="network_error"),
+        RequestTimeout("connect timed out", type="connect_timeout", params={"server": "x:1"}),
+    ],
 )
 def test_no_answer_names_the_host(error: ApiError) -> None:
     assert describe(error, BASE_URL) == (
         "Can't reach the server at api.example.com. Check your connection and try again."
+    )
+
+
+def test_a_slow_answer_is_not_called_unreachable() -> None:
+    # The server was reached: it took too long, which "check your connection" would misread.
+    error = RequestTimeout("x:1 did not answer in time.", type="timeout", params={"server": "x:1"})
+    assert describe(error, BASE_URL) == (
+        "The server at api.example.com took too long to answer. Try again in a moment."
+    )
+    assert describe(error, None) == (
+        "The server at x:1 took too long to answer. Try again in a moment."
+    )
+    assert describe(RequestTimeout("slow", type="timeout"), None) == (
+        "The server took too long to answer. Try again in a moment."
     )
 
 

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -142,3 +143,117 @@ def test_a_kiosk_keeps_ctrl_c_and_ctrl_z_from_the_terminal(
     )
     assert main(["--kiosk"]) == 0
     assert seen == [None]
+
+
+# -- a kiosk whose configuration does not load fails closed --------------------------------
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The apps `main` ran (their `run` replaced: nothing is drawn)."""
+    from accountdesk.tui.app import AccountDeskApp
+
+    ran: list[Any] = []
+    monkeypatch.setattr(AccountDeskApp, "run", lambda app: ran.append(app))
+    return ran
+
+
+def _config_file(isolated_user_dirs: Path, content: bytes) -> Path:
+    config = isolated_user_dirs / "config" / "accountdesk" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_bytes(content)
+    return config
+
+
+BROKEN_KIOSK_FILES = {
+    "not TOML": b"kiosk = true\nenvironment = [unclosed\n",
+    "not UTF-8": b"kiosk = true\ntheme = '\xff\xfe'\n",
+    "a wrong value": b"kiosk = true\ntheme = 5\n",
+    "an unknown key": b'kiosk = true\n[kiosk_options]\nalow = ["quit"]\n',
+    "a short PIN": b'kiosk = true\n[kiosk_options]\noperator_pin = "1"\n',
+    "a warning as long as the idle time": (
+        b"kiosk = true\n[kiosk_options]\nidle_seconds = 60\nwarning_seconds = 60\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("content", BROKEN_KIOSK_FILES.values(), ids=BROKEN_KIOSK_FILES)
+@pytest.mark.parametrize("arguments", [[], ["--kiosk"]], ids=["file", "file and flag"])
+def test_a_kiosk_with_a_broken_config_file_does_not_start(
+    isolated_user_dirs: Path,
+    capsys: pytest.CaptureFixture[str],
+    runs: list[Any],
+    content: bytes,
+    arguments: list[str],
+) -> None:
+    config = _config_file(isolated_user_dirs, content)
+    assert main(arguments) == EXIT_USAGE
+    assert runs == []
+    error = capsys.readouterr().err
+    assert error.startswith("accountdesk: error: ")
+    assert "Traceback" not in error
+    assert str(config) in error
+    # Nor does it tell a launcher that passes arguments through where its config lives.
+    assert main([*arguments, "--config-path"]) == EXIT_USAGE
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "kiosk mode: the config path is not shown" in captured.err
+
+
+@pytest.mark.parametrize("value", ["true", "1", "maybe"])
+def test_a_kiosk_asked_for_by_the_environment_fails_closed_too(
+    isolated_user_dirs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    runs: list[Any],
+    value: str,
+) -> None:
+    # "maybe" is no boolean: a kiosk that may be meant is one.
+    monkeypatch.setenv("ACCOUNTDESK_KIOSK", value)
+    _config_file(isolated_user_dirs, b"environment = [unclosed\n")
+    assert main([]) == EXIT_USAGE
+    assert main(["--config-path"]) == EXIT_USAGE
+    assert runs == []
+    assert "kiosk mode: the config path is not shown" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "content", [b"kiosk = false\ntheme = 5\n", b"environment = [unclosed\n"], ids=["value", "TOML"]
+)
+def test_a_broken_file_of_no_kiosk_still_shows_its_path(
+    isolated_user_dirs: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    config = _config_file(isolated_user_dirs, content)
+    assert main(["--config-path"]) == 0
+    assert capsys.readouterr().out.strip() == str(config)
+
+
+def test_a_kiosk_without_a_config_file_allows_nothing(
+    isolated_user_dirs: Path, runs: list[Any]
+) -> None:
+    assert main(["--kiosk"]) == 0
+    (app,) = runs
+    assert app.kiosk is not None
+    assert app.kiosk.options.allow == frozenset()
+    assert app.kiosk.options.operator_pin is None
+
+
+@pytest.mark.parametrize("kind", ["missing", "a directory"])
+def test_a_config_file_named_on_purpose_must_be_there(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    runs: list[Any],
+    kind: str,
+) -> None:
+    # It may be the file that says `kiosk = true`: without it the app would start unlocked.
+    named = tmp_path / "kiosk.toml"
+    if kind == "a directory":
+        named.mkdir()
+    monkeypatch.setenv("ACCOUNTDESK_CONFIG", str(named))
+    assert main([]) == EXIT_USAGE
+    assert runs == []
+    assert f"Cannot read {named}: there is no such file" in capsys.readouterr().err
+    # Where it is expected is what someone about to write it needs.
+    assert main(["--config-path"]) == 0
+    assert capsys.readouterr().out.strip() == str(named)

@@ -714,9 +714,10 @@ class CustomerApiClient:
                 params=params,
             )
         if isinstance(exc, httpx.ConnectTimeout):
+            # Its own code: the server was never reached, unlike a slow answer ("timeout").
             return RequestTimeout(
                 f"Connecting to {server} timed out. Check the network connection and try again.",
-                type="timeout",
+                type="connect_timeout",
                 params=params,
             )
         if isinstance(exc, httpx.TimeoutException):

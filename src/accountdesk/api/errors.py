@@ -84,8 +84,8 @@ class ApiError(AccountDeskError):
     Attributes:
         status: the HTTP status, or ``None`` when no HTTP answer arrived.
         type: a machine-readable classification (the body's ``type`` in lowercase, the gateway
-            ``errorcode``, or one of the client's own: ``network_error``, ``timeout``,
-            ``malformed_response``, ``unexpected_status``); also the ``code``.
+            ``errorcode``, or one of the client's own: ``network_error``, ``connect_timeout``,
+            ``timeout``, ``malformed_response``, ``unexpected_status``); also the ``code``.
         message: the server's sentence, or the client's own; also returned by ``str(error)``.
         details: per-field problems, possibly empty.
     """
@@ -133,7 +133,8 @@ class NetworkError(TransportError):
 
 
 class RequestTimeout(TransportError):
-    """Connecting or waiting for the answer took longer than the configured timeout."""
+    """Connecting (code ``connect_timeout``) or waiting for the whole answer (``timeout``: the
+    server was reached but too slow, or trickled its answer) took longer than allowed."""
 
 
 class MalformedResponseError(ApiError):

@@ -94,6 +94,13 @@ class AccountService:
         """End the session on the server and here; never raises on network errors."""
         await self._session.logout()
 
+    async def forget_visitor(self) -> None:
+        """Log out and start a new guest session, so that nobody who comes next continues
+        anything of the previous person's, logged in or not (a shared terminal). Never
+        raises on network errors."""
+        await self._session.logout()
+        await self._session.renew_anonymous()
+
     async def social_login(
         self,
         code: str,

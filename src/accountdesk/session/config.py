@@ -7,6 +7,7 @@ unless the TOML file defines its own environment of that name.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -18,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
+    TypeAdapter,
     ValidationError,
     field_validator,
     model_validator,
@@ -29,7 +31,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from accountdesk.session.locations import config_path
+from accountdesk.session.locations import CONFIG_ENV_VAR, config_path
 
 SANDBOX_ENVIRONMENT = "sandbox"
 SANDBOX_TENANT = "demo"
@@ -317,10 +319,51 @@ def load_settings(**overrides: Any) -> Settings:
     """Build `Settings` with CLI ``overrides``; raises `ConfigError` with a readable message."""
     # None means "flag not given": it must not shadow the env var or the file.
     given = {key: value for key, value in overrides.items() if value is not None}
+    path = config_path()
+    if os.environ.get(CONFIG_ENV_VAR) and not path.is_file():
+        # A file named on purpose may hold `kiosk = true`: running without it would start a
+        # kiosk as an ordinary app, with quit, themes and the API log.
+        raise ConfigError(f"Cannot read {path}: there is no such file ({CONFIG_ENV_VAR} names it).")
     try:
         return Settings(**given)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"Cannot read {config_path()}: {error}") from None
+        raise ConfigError(f"Cannot read {path}: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise ConfigError(f"Cannot read {path}: {reason}") from None
     except ValidationError as error:
         source = f"{config_path()}, ACCOUNTDESK_* variables or command-line flags"
         raise ConfigError(_format_validation_error(error, source)) from None
+
+
+# `kiosk = …` on a line of its own: how a file that is not TOML may still say it is a kiosk's.
+_KIOSK_LINE = re.compile(r"""^\s*kiosk\s*=\s*["']?([^"'#\s]*)""", re.MULTILINE)
+
+
+def kiosk_requested(flag: bool | None = None) -> bool:
+    """Whether kiosk mode is asked for, judged without loading the settings: for when they do
+    not load. By ``flag`` (``--kiosk``), ``ACCOUNTDESK_KIOSK`` or the file's ``kiosk`` key, read
+    line by line if the file is not TOML. A kiosk fails closed: a value that is not clearly
+    false counts as asking."""
+    if flag:
+        return True
+    for name, value in os.environ.items():
+        # Matched as pydantic-settings does: the name in any case.
+        if name.lower() == "accountdesk_kiosk" and not _clearly_false(value):
+            return True
+    try:
+        text = config_path().read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return False  # no file (or none to read): nothing in it asks for a kiosk
+    try:
+        values = [tomllib.loads(text).get("kiosk", False)]
+    except tomllib.TOMLDecodeError:
+        values = _KIOSK_LINE.findall(text)
+    return not all(_clearly_false(value) for value in values)
+
+
+def _clearly_false(value: object) -> bool:
+    try:
+        return TypeAdapter(bool).validate_python(value) is False
+    except ValidationError:
+        return False

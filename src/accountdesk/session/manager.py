@@ -225,6 +225,24 @@ class SessionManager:
             lease = await self._anonymous_lease(stale=lease)
             return await fn(lease.access_token)
 
+    async def renew_anonymous(self) -> None:
+        """Replace the anonymous token, and the Emporix session id it carries, with a new one.
+
+        For a terminal that people share: the next person must not continue the previous
+        one's guest session. Never raises on API errors: the old token is gone anyway, and
+        the next call that needs one fetches it.
+        """
+        # Under the lock: a fetch in flight must not install its token after this one.
+        async with self._anonymous_lock:
+            self._anonymous = None
+            self._anonymous_session_id = None
+            try:
+                token = await self._client.anonymous_login()
+            except ApiError as error:
+                _log.info("no new anonymous token (%s); the next call fetches one", error.type)
+                return
+            self._install_anonymous(token)
+
     async def _anonymous_lease(self, stale: _Lease | None = None) -> _Lease:
         async with self._anonymous_lock:
             current = self._anonymous

@@ -101,6 +101,12 @@ class Backend:
         """The embedded sandbox's process id while it runs."""
         return self._sandbox.pid if self._sandbox is not None else None
 
+    async def forget_visitor(self) -> None:
+        """End whatever session the last person had, logged in or a guest (kiosk mode). Not
+        connected yet, there is none: connecting starts a new one."""
+        if self._account is not None:
+            await self._account.forget_visitor()
+
     # -- connecting --------------------------------------------------------------------------
 
     async def connect(self) -> None:

@@ -3,18 +3,18 @@
 `IdleWatch` decides when an idle session is warned about and when it ends; `Kiosk` is the
 app's side of it: the "Still there?" countdown, "Start over" (the session ends on the server
 and every trace of the customer is wiped), the gates on the ways out of the app, and the
-operator menu behind a PIN. What a kiosk offers is configured in `KioskOptions`.
+operator menu behind a PIN (`PinGuard`). What a kiosk offers is configured in `KioskOptions`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hmac
 import math
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from accountdesk.session.config import KioskFeature, KioskOptions
+from accountdesk.tui.pin_guard import PinGuard
 
 if TYPE_CHECKING:
     from textual.app import SystemCommand
@@ -106,14 +106,6 @@ class IdleWatch:
             self.warn(math.ceil(left))
 
 
-def pin_matches(options: KioskOptions, entered: str) -> bool:
-    """Whether ``entered`` is the operator PIN (compared in constant time)."""
-    if options.operator_pin is None:
-        return False
-    expected = options.operator_pin.get_secret_value().encode()
-    return hmac.compare_digest(entered.encode(), expected)
-
-
 def kiosk_keymap(keymap: dict[str, str]) -> dict[str, str]:
     """``keymap`` without the keys that must never act in a kiosk (ctrl+c, ctrl+z)."""
     kept: dict[str, str] = {}
@@ -131,6 +123,8 @@ class Kiosk:
         self._app = app
         self.options = options
         self.idle = IdleWatch(options, clock=clock, warn=self._warn, expire=self._expire)
+        # One per app: its count of wrong PINs outlives the prompt and every "Start over".
+        self.pin_guard = PinGuard(options.operator_pin, clock)
         self._still_there: StillThereScreen | None = None
 
     def start(self) -> None:
@@ -180,17 +174,17 @@ class Kiosk:
     # -- start over ----------------------------------------------------------------------------
 
     async def start_over(self) -> None:
-        """End the session on the server and wipe every trace of the customer: screens and
-        their forms (both stacks are rebuilt), the API log, the mailbox, the clipboard,
-        notifications. The welcome screen looks as it did when the kiosk started."""
+        """End the session on the server and wipe every trace of the customer: the tokens
+        (the anonymous one too: it carries the guest session), screens and their forms (both
+        stacks are rebuilt), the API log, the mailbox, the clipboard, notifications. The
+        welcome screen looks as it did when the kiosk started."""
         app = self._app
         self.idle.reset()
         self._still_there = None
         navigation = app.navigation
         navigation.start_over()
         try:
-            if app.logged_in:
-                await app.account.log_out()
+            await app.backend.forget_visitor()
             if app.is_sandbox and self.options.allows("mailbox"):
                 await self._empty_mailbox()
         finally:
@@ -223,10 +217,7 @@ class Kiosk:
 
         if self.options.operator_pin is None:
             return
-        self._app.push_screen(
-            OperatorPinScreen(lambda entered: pin_matches(self.options, entered)),
-            self._pin_checked,
-        )
+        self._app.push_screen(OperatorPinScreen(self.pin_guard), self._pin_checked)
 
     def _pin_checked(self, unlocked: bool | None) -> None:
         from accountdesk.tui.screens.kiosk import OperatorMenuScreen

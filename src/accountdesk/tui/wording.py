@@ -186,6 +186,13 @@ def describe(error: BaseException, base_url: str | None = None) -> str:
         return _(_SOCIAL[error.code]).format_map(_Blank(params))
     if isinstance(error, TransportError):
         host = host_of(base_url) or error.params.get("server", "")
+        if error.code == "timeout":
+            # The server was reached (or the request sent): it is slow, not out of reach.
+            if host:
+                return _(
+                    "The server at {host} took too long to answer. Try again in a moment."
+                ).format(host=host)
+            return _("The server took too long to answer. Try again in a moment.")
         if host:
             return _(
                 "Can't reach the server at {host}. Check your connection and try again."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from textual import events, on
@@ -11,7 +12,9 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Button, Input, Label, Static
 
+from accountdesk.tui.countdown import Countdown
 from accountdesk.tui.i18n import _
+from accountdesk.tui.pin_guard import PinGuard
 from accountdesk.tui.screens.dialog import DialogScreen
 from accountdesk.tui.wording import (
     OPERATOR_CLOSE,
@@ -25,7 +28,9 @@ from accountdesk.tui.wording import (
     STILL_THERE_HINT,
     STILL_THERE_STAY,
     STILL_THERE_TITLE,
+    ready_to_retry,
     session_ends_in,
+    wait_to_retry,
 )
 
 
@@ -87,15 +92,20 @@ class StillThereScreen(DialogScreen[None]):
 
 
 class OperatorPinScreen(DialogScreen[bool]):
-    """Asks for the operator PIN; dismisses with True once it matches, False on escape."""
+    """Asks for the operator PIN; dismisses with True once it matches, False on escape.
+
+    After too many wrong PINs (``guard`` counts them) it refuses any PIN for a while, and
+    counts that time down.
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", OPERATOR_CLOSE, id="operator-pin-cancel"),
     ]
 
-    def __init__(self, check: Callable[[str], bool]) -> None:
+    def __init__(self, guard: PinGuard) -> None:
         super().__init__()
-        self._check = check
+        self._guard = guard
+        self.lockout = Countdown(self, self._show_lockout, clock=guard.clock)
 
     def compose_dialog(self) -> ComposeResult:
         with Vertical(id="operator-pin-dialog", classes="kiosk-dialog"):
@@ -108,17 +118,31 @@ class OperatorPinScreen(DialogScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#operator-pin", Input).focus()
+        # Closing the prompt and opening it again does not end a lockout.
+        self._count_down_any_lockout()
 
     @on(Input.Submitted, "#operator-pin")
     @on(Button.Pressed, "#operator-pin-unlock")
     def _unlock(self) -> None:
         field = self.query_one("#operator-pin", Input)
         entered, field.value = field.value, ""
-        if self._check(entered):
+        if self._guard.try_pin(entered):
             self.dismiss(True)
             return
-        self.query_one("#operator-pin-status", Static).update(_(OPERATOR_PIN_WRONG))
+        if not self._count_down_any_lockout():
+            self.query_one("#operator-pin-status", Static).update(_(OPERATOR_PIN_WRONG))
         field.focus()
+
+    def _count_down_any_lockout(self) -> bool:
+        locked = self._guard.seconds_locked()
+        if locked > 0:
+            self.lockout.start(math.ceil(locked))
+        return locked > 0
+
+    def _show_lockout(self, remaining: int) -> None:
+        self.query_one("#operator-pin-unlock", Button).disabled = remaining > 0
+        status = wait_to_retry(remaining) if remaining > 0 else ready_to_retry()
+        self.query_one("#operator-pin-status", Static).update(status)
 
     @on(Button.Pressed, "#operator-pin-close")
     def action_cancel(self) -> None:
