@@ -528,3 +528,14 @@ async def test_an_injected_transport_carries_every_request() -> None:
         "GET /customerlogin/auth/anonymous/login",
         "GET /customerlogin/auth/anonymous/refresh",
     ]
+
+
+def test_idle_connections_are_dropped_before_the_server_closes_them() -> None:
+    """A request sent on a pooled connection the server is just closing fails although the
+    server is fine: the pool lets idle connections go before uvicorn (the sandbox) and most
+    proxies close theirs (5 s)."""
+    import uvicorn
+
+    from accountdesk.api.client import KEEPALIVE_EXPIRY_SECONDS
+
+    assert uvicorn.Config(app=None).timeout_keep_alive > KEEPALIVE_EXPIRY_SECONDS

@@ -66,6 +66,8 @@ class FakeClient:
         self.hold_refresh: asyncio.Event | None = None
         self.refresh_failure: Exception | None = None
         self.logout_failure: Exception | None = None
+        # Raised once each, before `logout_failure` is looked at.
+        self.logout_failures_once: list[Exception] = []
         self.closed = False
 
     def _issue(self, prefix: str, lifetime: int) -> str:
@@ -132,6 +134,8 @@ class FakeClient:
         return TokenValidation(email="ada@example.com", expires_in=600)
 
     async def logout(self, access_token: str) -> None:
+        if self.logout_failures_once:
+            raise self.logout_failures_once.pop(0)
         if self.logout_failure is not None:
             raise self.logout_failure
         self.alive_access.pop(access_token, None)
@@ -317,6 +321,17 @@ async def test_logout_survives_a_network_error(
     await manager.logout()
     assert manager.state is SessionState.ANONYMOUS
     assert events[-1] == LoggedOut(LogoutReason.USER)
+
+
+async def test_a_logout_whose_connection_broke_off_is_sent_again(
+    manager: SessionManager, client: FakeClient
+) -> None:
+    """A token left alive on the server would outlive the session (a kiosk's wipe relies on
+    it dying): a pooled connection the server closed at that moment must not keep it."""
+    await manager.login("ada@example.com", "right")
+    client.logout_failures_once = [NetworkError("The connection broke off.")]
+    await manager.logout()
+    assert len(client.logged_out) == 1
 
 
 async def test_anonymous_token_is_reused_then_renewed_ahead_of_expiry(

@@ -94,6 +94,10 @@ _ADDRESS_LIST = TypeAdapter(list[Address])
 
 # Waiting for a TCP connection longer than this rarely helps; a slow answer may be legitimate.
 _MAX_CONNECT_SECONDS = 5.0
+# Idle pooled connections are dropped before common servers close theirs (uvicorn and many
+# proxies: 5 s). Equal or longer, a request can go out on a connection the server is closing
+# at that moment, and fails with "server disconnected" although nothing was wrong.
+KEEPALIVE_EXPIRY_SECONDS = 4.0
 # A customer's profile with every address is a few kilobytes; far more is a broken server.
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 # Re-built from the decoded body, so these no longer describe it.
@@ -186,6 +190,7 @@ class CustomerApiClient:
         self._http = httpx.AsyncClient(
             base_url=self._base_url,
             timeout=self._timeout,
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY_SECONDS),
             transport=transport,
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},

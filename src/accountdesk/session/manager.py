@@ -22,7 +22,9 @@ from typing import TypeVar
 from accountdesk.api import CustomerApiClient
 from accountdesk.api.errors import (
     ApiError,
+    InvalidTokenError,
     MalformedResponseError,
+    NetworkError,
     RateLimitedError,
     ServerError,
     TokenError,
@@ -531,10 +533,20 @@ class SessionManager:
             await self._revoke_on_server(session.lease.access_token)
 
     async def _revoke_on_server(self, access_token: str) -> None:
-        try:
-            await self._client.logout(access_token)
-        except ApiError as error:
-            _log.info("server logout failed (%s); the local session is gone anyway", error.type)
+        # A token left alive on the server is worse than a second logout (harmless: the token
+        # is dead either way), so a connection that broke off is tried once more.
+        for attempt in (1, 2):
+            try:
+                await self._client.logout(access_token)
+            except NetworkError:
+                if attempt == 1:
+                    continue
+                _log.info("server logout failed (network_error); the local session is gone")
+            except InvalidTokenError:
+                pass  # dead already (maybe by an attempt whose answer was lost)
+            except ApiError as error:
+                _log.info("server logout failed (%s); the local session is gone anyway", error.type)
+            return
 
     async def delete_account(self, confirmation_token: str | None = None) -> DeletionOutcome:
         """Ask for the deletion email (no token), or delete the account with the emailed token
