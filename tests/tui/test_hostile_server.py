@@ -18,6 +18,7 @@ import functools
 import html
 import io
 import re
+import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -546,3 +547,53 @@ async def test_a_save_whose_answer_is_lost_after_the_server_stored_it(
         assert (stored.first_name, stored.company) == ("Grizelda", "Harvard Mark I")
         assert status_line(app) == f"Logged in as {email}"
         assert [title for title, _ in notices if title == UNEXPECTED_FAILURE_TITLE] == []
+
+
+async def stored_then_reset(request: httpx.Request) -> httpx.Response:
+    """The request reaches the real sandbox (sent past respx, with urllib) and is stored; the
+    connection then breaks before the answer arrives."""
+
+    def forward() -> None:
+        sent = urllib.request.Request(  # noqa: S310 - the test sandbox on loopback
+            str(request.url), data=request.content, headers=dict(request.headers), method="POST"
+        )
+        with urllib.request.urlopen(sent, timeout=10) as answer:  # noqa: S310
+            assert answer.status == 201
+
+    await asyncio.to_thread(forward)
+    raise httpx.ReadError("Connection reset by peer", request=request)
+
+
+async def test_an_address_whose_answer_is_lost_is_not_added_twice(
+    make_app: MakeApp,
+    fresh_tenant: Any,
+    hostile: HostileServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The API has no idempotency key: without care, pressing save again after a lost answer
+    # stores a second copy. The retry finds the first one in the address book instead.
+    email = unique_email("hostile")
+    await create_active_customer(fresh_tenant, email)
+    app = make_app(environment_for(fresh_tenant))
+    notices = notices_of(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        case = Case(pilot, app, fresh_tenant, email, notices)
+        flow = AddAddress()
+        await flow.arrive(case)
+        typed = flow.typed(app)
+        lost = Fault("stored-then-reset", stored_then_reset, UNREACHABLE)
+        hostile.arm("POST", f"/customer/{fresh_tenant.tenant}/me/addresses", lost)
+        await pilot.press(flow.key)
+        await settle(pilot)
+
+        assert hostile.hits == 1
+        host = httpx.URL(fresh_tenant.base_url).netloc.decode()
+        assert flow.message(app) == UNREACHABLE.format(host=host)
+        assert flow.typed(app) == typed
+        assert len(await app.account.list_addresses()) == 1  # stored, though the app can't know
+
+        hostile.lift()
+        await pilot.press(flow.key)
+        await settle(pilot)
+
+        await flow.check_done(case)  # exactly one address, shown in the book

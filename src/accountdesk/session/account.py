@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from accountdesk.api import sandbox_extras
 from accountdesk.api.client import CustomerApiClient
+from accountdesk.api.errors import MalformedResponseError, ServerError, TransportError
 from accountdesk.api.models import (
     Address,
     AddressCreate,
@@ -54,6 +55,8 @@ class AccountService:
     def __init__(self, session: SessionManager, client: CustomerApiClient) -> None:
         self._session = session
         self._client = client
+        # Addresses whose creation failed in a way that may have stored them after all.
+        self._maybe_created: list[AddressCreate] = []
 
     @property
     def session(self) -> SessionManager:
@@ -177,10 +180,27 @@ class AccountService:
         return await self._session.with_customer(self._client.list_addresses)
 
     async def add_address(self, address: AddressCreate) -> str:
-        """Store a new address; returns its id."""
-        return await self._session.with_customer(
-            lambda access: self._client.add_address(access, address)
-        )
+        """Store a new address; returns its id.
+
+        The API has no idempotency key, so a creation whose answer was lost (the server may
+        have stored it) is remembered: sending the same address again first looks for it in
+        the address book and returns the stored one instead of adding it twice.
+        """
+        if address in self._maybe_created:
+            stored = next(
+                (found for found in await self.list_addresses() if _same_address(found, address)),
+                None,
+            )
+            self._maybe_created.remove(address)
+            if stored is not None and stored.id is not None:
+                return stored.id
+        try:
+            return await self._session.with_customer(
+                lambda access: self._client.add_address(access, address)
+            )
+        except (TransportError, MalformedResponseError, ServerError):
+            self._maybe_created.append(address)
+            raise
 
     async def update_address(self, address_id: str, update: AddressUpdate) -> None:
         await self._session.with_customer(
@@ -259,3 +279,14 @@ class AccountService:
 
 async def _unused(_token: str) -> None:
     return None
+
+
+def _same_address(stored: Address, sent: AddressCreate) -> bool:
+    """Whether ``stored`` holds every field ``sent`` set (tags in any order)."""
+    for field in sent.model_fields_set:
+        wanted, found = getattr(sent, field), getattr(stored, field)
+        if field == "tags":
+            wanted, found = sorted(wanted or []), sorted(found or [])
+        if wanted != found:
+            return False
+    return True
