@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from accountdesk.sandbox import outbox
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
 from accountdesk.sandbox.body_limits import check_stored
-from accountdesk.sandbox.context import SandboxDep, require_tenant
+from accountdesk.sandbox.context import require_tenant
 from accountdesk.sandbox.current_customer import customer_body, load_customer
 from accountdesk.sandbox.customers import (
     ANONYMOUS_PROFILE,
@@ -68,14 +68,13 @@ def _parse_expand(expand: str | None) -> bool:
 @router.get("", operation_id="GET-customer-retrieve-customer-profile")
 async def get_me(
     principal: AnyPrincipal,
-    sandbox: SandboxDep,
     expand: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
     """The customer's profile; with an anonymous token, the spec's anonymous placeholder."""
     expand_addresses = _parse_expand(expand)
     if not principal.is_customer:
         return dict(ANONYMOUS_PROFILE)
-    with sandbox.db.transaction() as conn:
+    with principal.sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)
         return customer_body(conn, customer, expand_addresses=expand_addresses)
 
@@ -83,7 +82,6 @@ async def get_me(
 @router.patch("", operation_id="PATCH-customer-update-customer")
 async def patch_me(
     principal: CustomerPrincipal,
-    sandbox: SandboxDep,
     request: Request,
     body: CustomerDetailsIn,
 ) -> dict[str, Any]:
@@ -95,7 +93,7 @@ async def patch_me(
     )
     with FieldProblems(CustomerDetailsIn) as problems:
         changes = profile_changes(problems, body, "")
-    with sandbox.db.transaction() as conn:
+    with principal.sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)
         expected = None if body.metadata is None else body.metadata.version
         if expected is not None and expected != customer.version:
@@ -129,13 +127,12 @@ async def patch_me(
 )
 async def delete_me(
     principal: CustomerPrincipal,
-    sandbox: SandboxDep,
     token: Annotated[str | None, Query()] = None,
 ) -> Response:
     """Without `token`: 202 and a confirmation token is mailed. With it: 204, and the customer,
     their addresses and all their tokens are gone."""
-    now = sandbox.clock.now()
-    with sandbox.db.transaction() as conn:
+    now = principal.sandbox.clock.now()
+    with principal.sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)
         recipient = customer.login_email or customer.social_email or ""
         if token is None or not token.strip():
@@ -146,7 +143,7 @@ async def delete_me(
                 customer_id=customer.id,
                 to=recipient,
                 now=now,
-                lifetime=sandbox.settings.lifetimes.emailed_token,
+                lifetime=principal.sandbox.settings.lifetimes.emailed_token,
                 supersede=True,
             )
             return Response(status_code=202)
@@ -170,16 +167,16 @@ async def delete_me(
     operation_id="POST-customer-assign-customer-account",
 )
 async def assign_account(
-    principal: CustomerPrincipal, sandbox: SandboxDep, body: PasswordAuthenticationIn
+    principal: CustomerPrincipal, body: PasswordAuthenticationIn
 ) -> dict[str, str]:
     """Add an email + password login to a profile that has none (a social-login profile)."""
-    with sandbox.db.transaction() as conn:
+    with principal.sandbox.db.transaction() as conn:
         tenant = require_tenant(conn, principal.tenant)
     with FieldProblems(PasswordAuthenticationIn) as problems:
         email = check_email(problems, "email", body.email)
         check_password(problems, "password", body.password, tenant)
     password_hash = await hash_password_off_loop(body.password)
-    with sandbox.db.transaction() as conn:
+    with principal.sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)
         if customer.login_email is not None:
             raise conflict("The customer already has an email and password account.")
