@@ -62,7 +62,7 @@ class BearerPrincipal(SecurityBase):
             raise TokenFault()
         tenant: str = request.path_params["tenant"]
         sandbox = sandbox_of(request)
-        with sandbox.db.transaction() as conn:
+        with sandbox.db.read() as conn:
             record = find_token(conn, tenant, raw)
         if record is None or record.revoked or record.kind not in {"anonymous", "customer"}:
             raise TokenFault()

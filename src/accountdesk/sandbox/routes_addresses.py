@@ -71,14 +71,14 @@ async def create_address(principal: CustomerPrincipal, body: AddressIn) -> dict[
 
 @router.get("", operation_id="GET-customer-list-customer-addresses")
 async def get_addresses(principal: CustomerPrincipal) -> list[dict[str, Any]]:
-    with principal.sandbox.db.transaction() as conn:
+    with principal.sandbox.db.read() as conn:
         customer = load_customer(conn, principal)
         return [render_address(a) for a in list_addresses(conn, principal.tenant, customer.id)]
 
 
 @router.get("/{addressId}", operation_id="GET-customer-retrieve-address-by-id")
 async def get_one_address(principal: CustomerPrincipal, address_id: AddressId) -> dict[str, Any]:
-    with principal.sandbox.db.transaction() as conn:
+    with principal.sandbox.db.read() as conn:
         return render_address(_find(conn, principal, address_id))
 
 

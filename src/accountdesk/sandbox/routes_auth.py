@@ -185,7 +185,7 @@ async def refresh_customer_token(
 
 @router.get("/validateauthtoken", operation_id="GET-customer-validate-token")
 async def validate_token(principal: CustomerPrincipal) -> dict[str, Any]:
-    with principal.sandbox.db.transaction() as conn:
+    with principal.sandbox.db.read() as conn:
         customer = get_customer(conn, principal.tenant, principal.customer_id)
     if customer is None:
         raise TokenFault()

@@ -74,7 +74,7 @@ async def get_me(
     expand_addresses = _parse_expand(expand)
     if not principal.is_customer:
         return dict(ANONYMOUS_PROFILE)
-    with principal.sandbox.db.transaction() as conn:
+    with principal.sandbox.db.read() as conn:
         customer = load_customer(conn, principal)
         return customer_body(conn, customer, expand_addresses=expand_addresses)
 
