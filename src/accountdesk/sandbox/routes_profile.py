@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -114,8 +115,9 @@ async def patch_me(
                     profile[name] = value
             check_b2b_rule(problems, profile, "")
         check_stored(profile, "profile")
-        save_profile(conn, customer, profile)
-        updated = load_customer(conn, principal)
+        version = save_profile(conn, customer, profile)
+        # What was read and written in this transaction is the stored state: no second read.
+        updated = replace(customer, profile=profile, version=version)
         return customer_body(conn, updated, expand_addresses=False)
 
 
