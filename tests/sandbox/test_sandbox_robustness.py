@@ -7,14 +7,18 @@ unexpected exception inside the app fails the test directly.
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Annotated, Any
 
 import httpx
 import pytest
 import schemathesis
+from fastapi import APIRouter, FastAPI, Query
 from sandbox_harness import PASSWORD, Harness, bearer, new_tenant, unique_email
 
-from accountdesk.sandbox import create_app
+from accountdesk.sandbox import create_app, routes_profile
+from accountdesk.sandbox.auth import AnyPrincipal
+from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
 
 GARBAGE_BODIES: list[tuple[bytes, str]] = [
     (b"", "application/json"),
@@ -157,3 +161,25 @@ async def test_openapi_document_is_served(asgi_client: httpx.AsyncClient) -> Non
     loaded = schemathesis.openapi.from_dict(response.json())
     operations = [result.ok() for result in loaded.get_all_operations()]  # raises on an error
     assert len(operations) >= 30
+
+
+def test_get_me_is_documented_as_if_declared() -> None:
+    """`GET /me` checks its token and reads `expand` itself (it is the most frequent call);
+    its operation must still be, key for key, what FastAPI writes for the declared form."""
+    router = APIRouter(
+        prefix="/customer/{tenant}/me", tags=["Account and profile"], responses=ERROR_RESPONSES
+    )
+
+    @router.get("", operation_id="GET-customer-retrieve-customer-profile")
+    async def get_me(
+        principal: AnyPrincipal, expand: Annotated[str | None, Query()] = None
+    ) -> dict[str, Any]:
+        raise AssertionError("only documented")
+
+    get_me.__doc__ = routes_profile.get_me.__doc__
+    declared = FastAPI()
+    declared.include_router(router)
+    expected = declared.openapi()["paths"]["/customer/{tenant}/me"]["get"]
+    expected["responses"].pop("422")
+    actual = create_app(":memory:").openapi()["paths"]["/customer/{tenant}/me"]["get"]
+    assert json.dumps(actual) == json.dumps(expected)

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 
 from accountdesk.sandbox import (
     routes_addresses,
@@ -92,7 +93,9 @@ def create_app(
         routes_sandbox,
         routes_idp,
     ):
-        app.include_router(module.router)
+        # The routes themselves, complete (prefix, tags, responses): `include_router` would
+        # put each module behind a wrapper that every request is matched through.
+        app.router.routes.extend(module.router.routes)
     if settings.put_as_patch:
         _accept_put_as_patch(app)
     _drop_validation_error_docs(app)
@@ -131,6 +134,13 @@ def _drop_validation_error_docs(app: FastAPI) -> None:
             for item in document.get("paths", {}).values():
                 for operation in item.values():
                     operation.get("responses", {}).pop("422", None)
+            for route in app.routes:
+                if isinstance(route, APIRoute) and route.openapi_extra:
+                    for method in route.methods or ():
+                        # `openapi_extra` lands after `responses`; a declared dependency or
+                        # parameter would come before it: the same document, key for key.
+                        operation = document["paths"][route.path_format][method.lower()]
+                        operation["responses"] = operation.pop("responses")
             schemas = document.get("components", {}).get("schemas", {})
             for name in ("HTTPValidationError", "ValidationError"):
                 schemas.pop(name, None)

@@ -19,7 +19,6 @@ from accountdesk.sandbox.addresses import (
 )
 from accountdesk.sandbox.auth import CustomerPrincipal, Principal
 from accountdesk.sandbox.body_limits import MAX_ADDRESSES, check_stored
-from accountdesk.sandbox.context import SandboxDep
 from accountdesk.sandbox.current_customer import load_customer
 from accountdesk.sandbox.errors import ApiProblem, conflict, invalid_field
 from accountdesk.sandbox.inputs import address_changes, new_address_data, normalise_tags
@@ -56,13 +55,11 @@ def _parse_tags(tags: str) -> list[str]:
 
 
 @router.post("", status_code=201, operation_id="POST-customer-add-address")
-async def create_address(
-    principal: CustomerPrincipal, sandbox: SandboxDep, body: AddressIn
-) -> dict[str, str]:
+async def create_address(principal: CustomerPrincipal, body: AddressIn) -> dict[str, str]:
     """Add an address; the customer's first address becomes the default."""
     with FieldProblems(AddressIn) as problems:
         data = new_address_data(problems, body, "")
-    with sandbox.db.transaction() as conn:
+    with principal.sandbox.db.transaction() as conn:
         customer = load_customer(conn, principal)
         # Counted in the same transaction as the insert: parallel requests cannot overshoot.
         if len(list_addresses(conn, principal.tenant, customer.id)) >= MAX_ADDRESSES:
@@ -73,29 +70,27 @@ async def create_address(
 
 
 @router.get("", operation_id="GET-customer-list-customer-addresses")
-async def get_addresses(principal: CustomerPrincipal, sandbox: SandboxDep) -> list[dict[str, Any]]:
-    with sandbox.db.transaction() as conn:
+async def get_addresses(principal: CustomerPrincipal) -> list[dict[str, Any]]:
+    with principal.sandbox.db.read() as conn:
         customer = load_customer(conn, principal)
         return [render_address(a) for a in list_addresses(conn, principal.tenant, customer.id)]
 
 
 @router.get("/{addressId}", operation_id="GET-customer-retrieve-address-by-id")
-async def get_one_address(
-    principal: CustomerPrincipal, sandbox: SandboxDep, address_id: AddressId
-) -> dict[str, Any]:
-    with sandbox.db.transaction() as conn:
+async def get_one_address(principal: CustomerPrincipal, address_id: AddressId) -> dict[str, Any]:
+    with principal.sandbox.db.read() as conn:
         return render_address(_find(conn, principal, address_id))
 
 
 @router.patch("/{addressId}", operation_id="PATCH-customer-update-customer-address")
 async def patch_address(
-    principal: CustomerPrincipal, sandbox: SandboxDep, address_id: AddressId, body: AddressPatchIn
+    principal: CustomerPrincipal, address_id: AddressId, body: AddressPatchIn
 ) -> dict[str, Any]:
     """Present non-null fields replace, nulls clear (except `contactName`, which is required).
     `isDefault: true` makes it the only default; `false` leaves the customer without one."""
     with FieldProblems(AddressPatchIn) as problems:
         changes = address_changes(problems, body, "")
-    with sandbox.db.transaction() as conn:
+    with principal.sandbox.db.transaction() as conn:
         address = _find(conn, principal, address_id)
         expected = None if body.metadata is None else body.metadata.version
         if expected is not None and expected != address.version:
@@ -118,21 +113,17 @@ async def patch_address(
 @router.delete(
     "/{addressId}", status_code=204, operation_id="DELETE-customer-remove-customer-address-by-id"
 )
-async def remove_address(
-    principal: CustomerPrincipal, sandbox: SandboxDep, address_id: AddressId
-) -> Response:
+async def remove_address(principal: CustomerPrincipal, address_id: AddressId) -> Response:
     """Deleting the default promotes no other address."""
-    with sandbox.db.transaction() as conn:
+    with principal.sandbox.db.transaction() as conn:
         delete_address(conn, _find(conn, principal, address_id))
     return Response(status_code=204)
 
 
 @router.post("/{addressId}/tags", status_code=204, operation_id="POST-customer-add-address-tags")
-async def add_tags(
-    principal: CustomerPrincipal, sandbox: SandboxDep, address_id: AddressId, tags: Tags
-) -> Response:
+async def add_tags(principal: CustomerPrincipal, address_id: AddressId, tags: Tags) -> Response:
     wanted = _parse_tags(tags)
-    with sandbox.db.transaction() as conn:
+    with principal.sandbox.db.transaction() as conn:
         address = _find(conn, principal, address_id)
         current = list(address.data.get("tags") or [])
         with FieldProblems() as problems:
@@ -146,12 +137,10 @@ async def add_tags(
 @router.delete(
     "/{addressId}/tags", status_code=204, operation_id="DELETE-customer-remove-address-tags"
 )
-async def remove_tags(
-    principal: CustomerPrincipal, sandbox: SandboxDep, address_id: AddressId, tags: Tags
-) -> Response:
+async def remove_tags(principal: CustomerPrincipal, address_id: AddressId, tags: Tags) -> Response:
     """Tags that the address does not carry are ignored."""
     unwanted = set(_parse_tags(tags))
-    with sandbox.db.transaction() as conn:
+    with principal.sandbox.db.transaction() as conn:
         address = _find(conn, principal, address_id)
         kept = [tag for tag in address.data.get("tags") or [] if tag not in unwanted]
         save_address(conn, address, {**address.data, "tags": kept}, address.is_default)

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from accountdesk.sandbox import throttle
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
-from accountdesk.sandbox.context import SandboxDep, require_tenant
+from accountdesk.sandbox.context import require_tenant
 from accountdesk.sandbox.customers import find_by_login_email, get_customer, normalise_email
 from accountdesk.sandbox.errors import ApiProblem, TokenFault, field_error
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
@@ -47,9 +47,8 @@ def invalid_credentials() -> ApiProblem:
 
 
 @router.post("/login", operation_id="POST-customer-authenticate-customer")
-async def login(
-    principal: AnyPrincipal, sandbox: SandboxDep, body: PasswordAuthenticationIn
-) -> dict[str, Any]:
+async def login(principal: AnyPrincipal, body: PasswordAuthenticationIn) -> dict[str, Any]:
+    sandbox = principal.sandbox
     with FieldProblems(PasswordAuthenticationIn) as problems:
         require_text(problems, "email", body.email)
         if len(body.email) > MAX_EMAIL_LENGTH:
@@ -109,11 +108,10 @@ async def login(
 @router.get("/logout", status_code=204, operation_id="GET-customer-logout-customer")
 async def logout(
     principal: CustomerPrincipal,
-    sandbox: SandboxDep,
     access_token: Annotated[str, Query(alias="accessToken")],
 ) -> Response:
     """Invalidate the given customer token and its refresh token (the whole login)."""
-    with sandbox.db.transaction() as conn:
+    with principal.sandbox.db.transaction() as conn:
         target = find_token(conn, principal.tenant, access_token.strip())
         if (
             target is None
@@ -142,13 +140,13 @@ def _bad_refresh_token() -> ApiProblem:
 @router.get("/refreshauthtoken", operation_id="GET-customer-refresh-authtoken")
 async def refresh_customer_token(
     principal: AnyPrincipal,
-    sandbox: SandboxDep,
     refresh_token: Annotated[str, Query(alias="refreshToken")],
     legal_entity_id: Annotated[str | None, Query(alias="legalEntityId")] = None,
 ) -> dict[str, Any]:
     """Rotate: the used refresh token dies, a new access + refresh pair of the same login
     (grant and session id) is issued. Authorised with the anonymous token (a customer token is
     accepted too, see the spec's inconsistency Q3)."""
+    sandbox = principal.sandbox
     now = sandbox.clock.now()
     lifetimes = sandbox.settings.lifetimes
     with sandbox.db.transaction() as conn:
@@ -186,12 +184,12 @@ async def refresh_customer_token(
 
 
 @router.get("/validateauthtoken", operation_id="GET-customer-validate-token")
-async def validate_token(principal: CustomerPrincipal, sandbox: SandboxDep) -> dict[str, Any]:
-    with sandbox.db.transaction() as conn:
+async def validate_token(principal: CustomerPrincipal) -> dict[str, Any]:
+    with principal.sandbox.db.read() as conn:
         customer = get_customer(conn, principal.tenant, principal.customer_id)
     if customer is None:
         raise TokenFault()
-    remaining = max(0, int(principal.token.expires_at - sandbox.clock.now()))
+    remaining = max(0, int(principal.token.expires_at - principal.sandbox.clock.now()))
     body: dict[str, Any] = {
         "token_type": "Bearer",
         "expires_in": remaining,

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from accountdesk.sandbox import outbox, throttle
 from accountdesk.sandbox.auth import AnyPrincipal, CustomerPrincipal
-from accountdesk.sandbox.context import Sandbox, SandboxDep, require_tenant
+from accountdesk.sandbox.context import Sandbox, require_tenant
 from accountdesk.sandbox.current_customer import load_customer
 from accountdesk.sandbox.customers import (
     CustomerRecord,
@@ -90,10 +90,9 @@ def replace_password(
     status_code=204,
     operation_id="POST-customer-change-customer-login-email",
 )
-async def request_email_change(
-    principal: CustomerPrincipal, sandbox: SandboxDep, body: ChangeEmailIn
-) -> Response:
+async def request_email_change(principal: CustomerPrincipal, body: ChangeEmailIn) -> Response:
     """Check the current email and password, then mail a token to the NEW address."""
+    sandbox = principal.sandbox
     with FieldProblems(ChangeEmailIn) as problems:
         current = require_text(problems, "email", body.email)
         password = require_text(problems, "password", body.password)
@@ -132,15 +131,13 @@ async def request_email_change(
     status_code=204,
     operation_id="POST-customer-confirm-customer-login-email",
 )
-async def confirm_email_change(
-    principal: AnyPrincipal, sandbox: SandboxDep, body: TokenIn
-) -> Response:
+async def confirm_email_change(principal: AnyPrincipal, body: TokenIn) -> Response:
     """Switch the login email; with `syncContactEmail` the contact email follows. The old
     address gets a notice. Sessions stay valid: the password did not change."""
     with FieldProblems(TokenIn) as problems:
         token = require_text(problems, "token", body.token).strip()
-    now = sandbox.clock.now()
-    with sandbox.db.transaction() as conn:
+    now = principal.sandbox.clock.now()
+    with principal.sandbox.db.transaction() as conn:
         customer, used = redeem_mail_token(
             conn, tenant=principal.tenant, purpose="email-change", raw=token, now=now
         )
@@ -164,10 +161,9 @@ async def confirm_email_change(
 @router.post(
     "/password/reset", status_code=204, operation_id="POST-customer-request-reset-password"
 )
-async def request_password_reset(
-    principal: AnyPrincipal, sandbox: SandboxDep, body: PasswordResetRequestIn
-) -> Response:
+async def request_password_reset(principal: AnyPrincipal, body: PasswordResetRequestIn) -> Response:
     """204 whether or not the address has an account, so the answer reveals nothing."""
+    sandbox = principal.sandbox
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
         customer = find_by_login_email(conn, principal.tenant, body.email)
@@ -186,11 +182,10 @@ async def request_password_reset(
 
 
 @router.post("/password/reset/update", status_code=204, operation_id="POST-customer-reset-password")
-async def reset_password(
-    principal: AnyPrincipal, sandbox: SandboxDep, body: PasswordUpdateIn
-) -> Response:
+async def reset_password(principal: AnyPrincipal, body: PasswordUpdateIn) -> Response:
     """Set a new password with the emailed token: every token of the customer dies and the
     login lock of the address is lifted."""
+    sandbox = principal.sandbox
     with sandbox.db.transaction() as conn:
         tenant = require_tenant(conn, principal.tenant)
     with FieldProblems(PasswordUpdateIn) as problems:
@@ -212,10 +207,9 @@ async def reset_password(
 @router.post(
     "/password/change", status_code=204, operation_id="POST-customer-change-account-password"
 )
-async def change_password(
-    principal: CustomerPrincipal, sandbox: SandboxDep, body: PasswordChangeIn
-) -> Response:
+async def change_password(principal: CustomerPrincipal, body: PasswordChangeIn) -> Response:
     """Needs the current password; the caller's session survives, every other one dies."""
+    sandbox = principal.sandbox
     with sandbox.db.transaction() as conn:
         tenant = require_tenant(conn, principal.tenant)
         customer = load_customer(conn, principal)

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query
 
 from accountdesk.sandbox.auth import AnyPrincipal
-from accountdesk.sandbox.context import SandboxDep
 from accountdesk.sandbox.errors import invalid_field
 from accountdesk.sandbox.idp import federated_customer, redeem_code, verify_subject_token
 from accountdesk.sandbox.openapi_docs import ERROR_RESPONSES
@@ -27,7 +26,6 @@ KNOWN_EXCHANGE_CONFIGS = {"default"}
 @router.post("/socialLogin", operation_id="POST-customer-login-customer-by-auth0")
 async def social_login(
     principal: AnyPrincipal,
-    sandbox: SandboxDep,
     code: Annotated[str, Query()],
     redirect_uri: Annotated[str, Query()],
     code_verifier: Annotated[str | None, Query()] = None,
@@ -36,6 +34,7 @@ async def social_login(
     """Redeem a code from `/_sandbox/social/authorize`. The body follows the spec's inline
     schema: `expires_in` and `refresh_token_expires_in` are strings and there is no session_id.
     """
+    sandbox = principal.sandbox
     now = sandbox.clock.now()
     lifetimes = sandbox.settings.lifetimes
     with sandbox.db.transaction() as conn:
@@ -68,12 +67,12 @@ async def social_login(
 @router.post("/exchangeauthtoken", operation_id="POST-customer-exchange-authtoken")
 async def exchange_token(
     principal: AnyPrincipal,
-    sandbox: SandboxDep,
     subject_access_token: Annotated[str, Query(alias="subjectAccessToken")],
     config: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
     """Swap a subject JWT of the sandbox IdP for a customer token; unknown users are
     provisioned (Emporix's default). Only the configuration `default` exists."""
+    sandbox = principal.sandbox
     if config is not None and config not in KNOWN_EXCHANGE_CONFIGS:
         raise invalid_field("config", f"Unknown exchange configuration '{config}'.")
     now = sandbox.clock.now()

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from accountdesk.sandbox.addresses import add_address
 from accountdesk.sandbox.auth import AnyPrincipal
-from accountdesk.sandbox.context import SandboxDep, require_tenant
+from accountdesk.sandbox.context import require_tenant
 from accountdesk.sandbox.customers import (
     find_by_login_email,
     insert_customer,
@@ -39,9 +39,10 @@ router = APIRouter(
 
 
 @router.post("/signup", status_code=201, operation_id="POST-customer-create-customer-account")
-async def signup(principal: AnyPrincipal, sandbox: SandboxDep, body: SignupIn) -> dict[str, str]:
+async def signup(principal: AnyPrincipal, body: SignupIn) -> dict[str, str]:
     """Create an account. With double opt-in on, it stays inactive until the emailed token is
     confirmed; the token goes to the login email."""
+    sandbox = principal.sandbox
     with sandbox.db.transaction() as conn:
         tenant = require_tenant(conn, principal.tenant)
     with FieldProblems(SignupIn) as problems:
@@ -117,10 +118,9 @@ async def signup(principal: AnyPrincipal, sandbox: SandboxDep, body: SignupIn) -
     operation_id="GET-customer-signup-customer-optin",
     tags=["Double opt-in"],
 )
-async def confirm_opt_in(
-    principal: AnyPrincipal, sandbox: SandboxDep, token: Annotated[str, Path()]
-) -> dict[str, Any]:
+async def confirm_opt_in(principal: AnyPrincipal, token: Annotated[str, Path()]) -> dict[str, Any]:
     """Activate the account and log the customer in (same session as the caller's token)."""
+    sandbox = principal.sandbox
     with sandbox.db.transaction() as conn:
         customer, _ = redeem_mail_token(
             conn, tenant=principal.tenant, purpose="opt-in", raw=token, now=sandbox.clock.now()
@@ -136,9 +136,10 @@ async def confirm_opt_in(
     operation_id="POST-customer-refresh-token",
     tags=["Double opt-in"],
 )
-async def resend_opt_in(principal: AnyPrincipal, sandbox: SandboxDep, body: EmailIn) -> Response:
+async def resend_opt_in(principal: AnyPrincipal, body: EmailIn) -> Response:
     """Mail a fresh activation token; earlier ones stop working. Always 202, so the answer does
     not reveal whether the address has an account."""
+    sandbox = principal.sandbox
     now = sandbox.clock.now()
     with sandbox.db.transaction() as conn:
         customer = find_by_login_email(conn, principal.tenant, body.email)
