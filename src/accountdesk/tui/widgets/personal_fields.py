@@ -85,7 +85,7 @@ def language_options() -> tuple[tuple[str, str], ...]:
 @cache
 def _language_options(ui_language: str) -> tuple[tuple[str, str], ...]:
     languages = (
-        (i18n.pycountry_name("iso639-3", language.name), language.alpha_2)
+        (i18n.pycountry_name("iso639-3", language.name, ui_language), language.alpha_2)
         for language in pycountry.languages
         if hasattr(language, "alpha_2")
     )
@@ -102,7 +102,7 @@ def currency_options() -> tuple[tuple[str, str], ...]:
 def _currency_options(ui_language: str) -> tuple[tuple[str, str], ...]:
     currencies = sorted(
         (
-            (i18n.pycountry_name("iso4217", currency.name), currency.alpha_3)
+            (i18n.pycountry_name("iso4217", currency.name, ui_language), currency.alpha_3)
             for currency in pycountry.currencies
         ),
         key=lambda pair: pair[0].casefold(),
