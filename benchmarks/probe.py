@@ -45,7 +45,10 @@ def peak_rss_kib() -> int:
 
 def project_app_class() -> type[App[Any]]:
     from accountdesk.cli import trim_startup_imports
+    from accountdesk.tui import collector
 
+    # As `accountdesk` starts (cli._run_tui).
+    collector.pause()
     trim_startup_imports()
     from accountdesk.tui.app import AccountDeskApp
 

@@ -32,7 +32,7 @@ from accountdesk.session.config import KioskOptions
 from accountdesk.session.errors import BackendNotReadyError, SessionExpiredError
 from accountdesk.session.events import LoggedOut, LogoutReason
 from accountdesk.session.secret_scan import secrets_in
-from accountdesk.tui import i18n, preferences, preload, themes
+from accountdesk.tui import collector, i18n, preferences, preload, themes
 from accountdesk.tui.backend import Backend
 from accountdesk.tui.commands import BoundActionsProvider
 from accountdesk.tui.context import BackendState
@@ -337,6 +337,7 @@ class AccountDeskApp(KeysInOrderApp[int]):
     @on(events.Ready)
     def _first_frame_shown(self) -> None:
         self.backend.first_frame_shown()
+        collector.resume()
         preload.start(self)
 
     async def on_unmount(self) -> None:
