@@ -36,6 +36,9 @@ _OTHER_MODULES = (
 # alone is 11 MiB of dictionaries that a session without a new password never needs; and
 # what typing imports stays deterministic (tests/tui/test_workers_and_imports.py).
 
+# For logs and error reports, like the descriptions in `@work`: never on screen.
+_DESCRIPTION = "Preloading the flows"
+
 
 def start(app: App[Any]) -> None:
     """Preload once the frame being drawn is out (call it when the first frame was shown)."""
@@ -45,7 +48,7 @@ def start(app: App[Any]) -> None:
         thread=True,
         exit_on_error=False,
         group="preload",
-        description="Preloading the flows",
+        description=_DESCRIPTION,
     )
 
 
