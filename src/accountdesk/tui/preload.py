@@ -37,7 +37,7 @@ _OTHER_MODULES = (
 # what typing imports stays deterministic (tests/tui/test_workers_and_imports.py).
 
 # For logs and error reports, like the descriptions in `@work`: never on screen.
-_DESCRIPTION = "Preloading the flows"
+_DESCRIPTION = "Preloading flows"
 
 
 def start(app: App[Any]) -> None:
