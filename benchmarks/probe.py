@@ -17,6 +17,7 @@ import asyncio
 import json
 import sys
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,10 @@ def peak_rss_kib() -> int:
 
 def project_app_class() -> type[App[Any]]:
     from accountdesk.cli import trim_startup_imports
+    from accountdesk.tui import collector
 
+    # As `accountdesk` starts (cli._run_tui).
+    collector.pause()
     trim_startup_imports()
     from accountdesk.tui.app import AccountDeskApp
 
@@ -80,17 +84,19 @@ def first_paint(which: str) -> dict[str, Any]:
 
 class FrameClock:
     """Records when each screen's frame is composed (Textual's ``_display``, which a headless
-    driver then skips writing), so a key press is timed up to the frame that shows its result."""
+    driver then skips writing), so a key press is timed up to the frame that shows its result.
+
+    Screens are held weakly: the walk's peak memory must not count every screen it closed."""
 
     def __init__(self) -> None:
-        self.frames: list[tuple[float, Screen[Any]]] = []
+        self.frames: list[tuple[float, weakref.ref[Screen[Any]]]] = []
 
     def watch(self, app: App[Any]) -> None:
         display = app._display
 
         def recorded(screen: Screen[Any], renderable: Any) -> None:
             if renderable is not None:
-                self.frames.append((time.perf_counter(), screen))
+                self.frames.append((time.perf_counter(), weakref.ref(screen)))
             display(screen, renderable)
 
         app._display = recorded
@@ -105,7 +111,8 @@ class FrameClock:
         deadline = started + seconds
         while True:
             for at, screen in self.frames[mark:]:
-                if arrived(screen):
+                shown = screen()
+                if shown is not None and arrived(shown):
                     return (at - started) * 1000
             if time.perf_counter() > deadline:
                 raise RuntimeError(f"no new screen after {key!r}; on {pilot.app.screen!r}")

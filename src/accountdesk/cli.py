@@ -112,6 +112,9 @@ def trim_startup_imports() -> None:
 
 
 def _run_tui(options: argparse.Namespace) -> int:
+    from accountdesk.tui import collector
+
+    collector.pause()  # until the first frame (the app resumes it)
     trim_startup_imports()
     loaded = _load_settings(options)
     if isinstance(loaded, int):

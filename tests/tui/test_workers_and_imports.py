@@ -179,3 +179,49 @@ def test_the_login_screen_paints_before_the_client_and_the_session_are_imported(
     assert {"httpx", "accountdesk.api.models", "accountdesk.session.manager"} <= set(
         report["connected"]["watched"]
     )
+
+
+def test_the_garbage_collector_is_paused_until_the_first_frame(tmp_path: Path) -> None:
+    # As `accountdesk` starts: paused before the imports, on again once the login screen shows
+    # (with startup's objects frozen, so it does not walk them all at once then).
+    script = textwrap.dedent(
+        """
+        import asyncio, gc, json
+        from accountdesk.tui import collector
+
+        collector.pause()
+        from accountdesk.session import Environment, MemoryTokenStore, Settings
+        from accountdesk.tui.app import AccountDeskApp
+
+        async def main() -> None:
+            environment = Environment(
+                name="nowhere",
+                base_url="http://127.0.0.1:9",
+                tenant="demo",
+                client_id="demo-storefront",
+            )
+            app = AccountDeskApp(Settings(), environment, token_store=MemoryTokenStore())
+            before = gc.isenabled()
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.pause()
+                after = gc.isenabled()
+                frozen = gc.get_freeze_count()
+            print(json.dumps({"before": before, "after": after, "frozen": frozen > 10_000}))
+
+        asyncio.run(main())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {
+        "before": False,
+        "after": True,
+        "frozen": True,
+    }

@@ -33,7 +33,7 @@ from accountdesk.session.config import KioskOptions
 from accountdesk.session.errors import BackendNotReadyError, SessionExpiredError
 from accountdesk.session.events import LoggedOut, LogoutReason
 from accountdesk.session.secret_scan import secrets_in
-from accountdesk.tui import i18n, preferences, themes
+from accountdesk.tui import collector, i18n, preferences, preload, themes
 from accountdesk.tui.backend import Backend
 from accountdesk.tui.commands import BoundActionsProvider, localized
 from accountdesk.tui.context import BackendState
@@ -358,6 +358,8 @@ class AccountDeskApp(KeysInOrderApp[int]):
     @on(events.Ready)
     def _first_frame_shown(self) -> None:
         self.backend.first_frame_shown()
+        collector.resume()
+        preload.start(self)
 
     async def on_unmount(self) -> None:
         await self.backend.close()

@@ -104,13 +104,17 @@ def _pycountry_catalogue(domain: str, tag: str) -> gettext.NullTranslations:
     return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[tag], fallback=True)
 
 
-def pycountry_name(domain: str, english_name: str) -> str:
+def pycountry_name(domain: str, english_name: str, tag: str | None = None) -> str:
     """A name from one of pycountry's standards ("iso3166-1" countries, "iso4217" currencies,
-    "iso639-3" languages), as pycountry spells it in English, in the UI's language."""
-    if _language == SOURCE_LANGUAGE:
+    "iso639-3" languages), as pycountry spells it in English, in the language ``tag`` (by
+    default the UI's). Lists cached per language pass their ``tag``: the preload builds them
+    on another thread, while the active language may change (from one test's app to the
+    next)."""
+    tag = tag or _language
+    if tag == SOURCE_LANGUAGE:
         return english_name
-    return _pycountry_catalogue(domain, _language).gettext(english_name)
+    return _pycountry_catalogue(domain, tag).gettext(english_name)
 
 
-def country_name(english_name: str) -> str:
-    return pycountry_name("iso3166-1", english_name)
+def country_name(english_name: str, tag: str | None = None) -> str:
+    return pycountry_name("iso3166-1", english_name, tag)

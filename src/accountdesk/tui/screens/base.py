@@ -16,6 +16,7 @@ from accountdesk.tui.context import services_of
 from accountdesk.tui.i18n import _
 from accountdesk.tui.localized_bindings import localized
 from accountdesk.tui.messages import WorkerFailed
+from accountdesk.tui.watchers import forget_closed
 from accountdesk.tui.widgets.api_log import ApiLogPanel
 from accountdesk.tui.widgets.fitting_footer import FittingFooter
 from accountdesk.tui.widgets.status import SessionStatus
@@ -90,6 +91,11 @@ class AccountDeskScreen(Screen[object]):
         # place (logged, shown in words), whatever screen or group the worker belongs to.
         if event.state is WorkerState.ERROR:
             self.app.post_message(WorkerFailed(event.worker))
+
+    @on(events.Unmount)
+    def _let_go_of_the_app(self) -> None:
+        # Once this screen and its widgets are closed (the queue runs after them).
+        self.app.call_later(forget_closed, self.app)
 
     @on(events.ScreenResume)
     def _catch_up_api_log(self) -> None:

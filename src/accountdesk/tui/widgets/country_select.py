@@ -41,7 +41,7 @@ def _all_countries(ui_language: str) -> tuple[Country, ...]:
     countries = (
         Country(
             entry.alpha_2,
-            i18n.country_name(getattr(entry, "common_name", None) or entry.name),
+            i18n.country_name(getattr(entry, "common_name", None) or entry.name, ui_language),
         )
         for entry in pycountry.countries
     )
