@@ -30,7 +30,7 @@ from textual.screen import Screen
 from accountdesk.session.events import EmailChanged, LoggedIn, LoggedOut, LogoutReason
 from accountdesk.tui import i18n
 from accountdesk.tui.context import services_of
-from accountdesk.tui.i18n import _
+from accountdesk.tui.i18n import N_, _
 from accountdesk.tui.language_choice import LanguageChoice
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ AUTH_MODE = "auth"
 ACCOUNT_MODE = "account"
 _TRANSIT_MODE = "transit"
 
-SESSION_EXPIRED_REASON = "Your session expired. Log in again to continue."
+SESSION_EXPIRED_REASON = N_("Your session expired. Log in again to continue.")
 
 # name -> "module:ScreenClass"
 FLOWS: dict[str, str] = {
@@ -265,7 +265,7 @@ class Navigator:
 
     def _session_expired(self, email: str | None) -> None:
         if self.mode != ACCOUNT_MODE:
-            self._app.notify(SESSION_EXPIRED_REASON, severity="warning")
+            self._app.notify(_(SESSION_EXPIRED_REASON), severity="warning")
             return
         if self._overlay_open:
             return
@@ -278,7 +278,7 @@ class Navigator:
                 self._overlay_open = False
                 return
             overlay = flow_screen(
-                "login", reason=SESSION_EXPIRED_REASON, resume_in_place=True, email=email
+                "login", reason=_(SESSION_EXPIRED_REASON), resume_in_place=True, email=email
             )
             self._app.push_screen(overlay, self._reauthentication_closed)
 
