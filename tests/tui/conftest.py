@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from accountdesk.session import Environment, MemoryTokenStore, Settings, TokenStore
+from accountdesk.session import social as social_module
+from accountdesk.session.social import IdentityProvider, Pkce
 from accountdesk.tui import i18n
 from accountdesk.tui.app import AccountDeskApp
 
@@ -46,8 +49,9 @@ def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Deterministic screens: the Input cursor never toggles."""
+    """Deterministic screens: the Input and TextArea cursors never toggle."""
     monkeypatch.setattr(Input, "_toggle_cursor", lambda _self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda _self: None)
 
 
 @pytest.fixture
@@ -108,3 +112,31 @@ def pinned_mail_times(monkeypatch: pytest.MonkeyPatch) -> None:
         return "24 Jun 09:30:00"
 
     monkeypatch.setattr(mailbox, "format_received", pinned)
+
+
+# Below the kernel's ephemeral range (32768+): nothing else picks it by chance.
+PINNED_PORT = 29517
+PINNED_SANDBOX = "http://127.0.0.1:8000"
+
+
+@pytest.fixture
+def pinned_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same state, verifier, sandbox address and listener port in every run."""
+    monkeypatch.setattr(social_module, "new_state", lambda: "pinned-state")
+    verifier = "pinned-verifier-" + "x" * 40
+    monkeypatch.setattr(
+        Pkce,
+        "generate",
+        classmethod(lambda cls: cls(verifier, social_module.s256_challenge(verifier))),
+    )
+    real_provider_for = social_module.identity_provider_for
+
+    def pinned_provider(*args: Any, **kwargs: Any) -> IdentityProvider:
+        provider = real_provider_for(*args, **kwargs)
+        endpoint = provider.authorize_endpoint
+        if provider.sandbox:
+            endpoint = PINNED_SANDBOX + social_module.SANDBOX_AUTHORIZE_PATH
+        return dataclasses.replace(provider, authorize_endpoint=endpoint, redirect_port=PINNED_PORT)
+
+    # The login screen imports it from the session module when Log in with Auth0 is chosen.
+    monkeypatch.setattr(social_module, "identity_provider_for", pinned_provider)

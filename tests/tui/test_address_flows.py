@@ -545,3 +545,33 @@ async def test_an_address_deleted_elsewhere_is_reported_and_the_table_catches_up
             "That no longer exists on the server; it may have been deleted elsewhere."
         )
         assert column(book, "city") == ["Washington"]
+
+
+async def test_a_narrow_terminal_shows_fewer_columns_whole(
+    make_app: MakeApp, fresh_tenant: Any
+) -> None:
+    """Below 100 columns the table drops the state and the tags and shows the country by its
+    code; widened again, it shows them all. The cursor stays on its address throughout."""
+    app = make_app(environment_for(fresh_tenant))
+    async with app.run_test(size=SIZE) as pilot:
+        book = await open_book(pilot, app, fresh_tenant, BERLIN, WASHINGTON)
+        table = table_of(book)
+        await pilot.press("down")
+        assert len(table.columns) == 8
+        assert column(book, "country") == ["Germany", "United States"]
+
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert [str(key.value) for key in table.columns] == [
+            "default", "contact", "street", "zip", "city", "country",
+        ]  # fmt: skip
+        assert column(book, "country") == ["DE", "US"]
+        assert table.cursor_row == 1
+        # Every column whole: nothing to scroll sideways.
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert len(table.columns) == 8
+        assert column(book, "state") == ["", "DC"]
+        assert table.cursor_row == 1

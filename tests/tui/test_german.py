@@ -27,6 +27,7 @@ from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.export import SaveFolderScreen
 from accountdesk.tui.screens.signup import SignUpScreen
+from accountdesk.tui.validation import email_problem
 from accountdesk.tui.wording import local_time, plural
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -324,6 +325,24 @@ def test_plurals_dates_and_country_names_follow_the_language() -> None:
     i18n.use_language("en")
     assert plural(2, "{n} address", "{n} addresses") == "2 addresses"
     assert i18n.country_name("Germany") == "Germany"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("ada", "Eine E-Mail-Adresse braucht ein @-Zeichen."),
+        ("ada@", "Nach dem @-Zeichen muss etwas stehen."),
+        (
+            "ada@example",
+            "Der Teil nach dem @-Zeichen ist ungültig: Er sollte einen Punkt enthalten.",
+        ),
+        # email_validator names the character: no catalogue entry, a general message instead.
+        ("a da@example.com", "Das ist keine gültige E-Mail-Adresse (wie name@example.com)."),
+    ],
+)
+def test_email_syntax_problems_in_german(value: str, expected: str) -> None:
+    i18n.use_language("de")
+    assert email_problem(value) == expected
 
 
 # -- the app in German -----------------------------------------------------------------------

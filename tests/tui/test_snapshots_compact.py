@@ -1,8 +1,10 @@
-"""The sign-in forms at 80x24: the submit button and the status line show without scrolling
-(or sit where the focus is), and the footer's keys are whole.
+"""80x24: the sign-in forms (the submit button and the status line show without scrolling, or
+sit where the focus is; the footer's keys are whole), and the dialogs and panels that no other
+snapshot file shows at that size. tests/tui/test_snapshots_german.py runs these scenarios in
+German.
 
 Every app runs on the embedded sandbox ("Sandbox · demo" whatever its port), with fixed
-inputs; times shown by the mailbox are pinned.
+inputs; times shown by the mailbox and durations in the API log are pinned.
 """
 
 from __future__ import annotations
@@ -12,25 +14,47 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from helpers import DEMO_EMAIL, DEMO_PASSWORD, settle, wait_ready, wait_until
+from helpers import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    EMBEDDED,
+    OPERATOR_PIN,
+    FakeClock,
+    demo_logged_in,
+    kiosk_settings,
+    settle,
+    wait_ready,
+    wait_until,
+)
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from accountdesk.api import CustomerSignup
+from accountdesk.tui import app as app_module
 from accountdesk.tui.app import SESSION_EXPIRED_REASON, AccountDeskApp
 from accountdesk.tui.screens.activation import ActivationScreen
+from accountdesk.tui.screens.addresses import AddressBookScreen
+from accountdesk.tui.screens.change_password import ChangePasswordScreen
+from accountdesk.tui.screens.confirm import ConfirmScreen
+from accountdesk.tui.screens.export import CopiedTextScreen
 from accountdesk.tui.screens.forgot_password import (
     RESET_REQUESTED,
     ForgotPasswordScreen,
     ResetPasswordScreen,
 )
+from accountdesk.tui.screens.kiosk import OperatorMenuScreen, OperatorPinScreen
 from accountdesk.tui.screens.login import LoginScreen
 from accountdesk.tui.screens.mailbox import MailboxScreen
+from accountdesk.tui.screens.profile import EditProfileScreen
+from accountdesk.tui.screens.profile_dialogs import UnsavedChangesScreen
 from accountdesk.tui.screens.signup import SignUpScreen
+from accountdesk.tui.widgets import api_log
+from accountdesk.tui.widgets.api_log import ApiLogPanel
 
 SnapCompare = Callable[..., bool]
 MakeApp = Callable[..., AccountDeskApp]
 COMPACT = (80, 24)
+PINNED_ORIGIN = "http://127.0.0.1:8000"
 
 
 async def open_screen(pilot: Pilot[Any], screen: Any) -> None:
@@ -160,3 +184,131 @@ def test_login_screen_at_120x40(snap_compare: SnapCompare, embedded_app: Account
         pilot.app.screen.query_one("#login-email", Input).focus()
 
     assert snap_compare(embedded_app, run_before=ready, terminal_size=(120, 40))
+
+
+# -- dialogs and panels ----------------------------------------------------------------------
+
+
+async def unsaved_profile(pilot: Pilot[Any]) -> None:
+    """Leaving the profile editor with a changed field: the dialog names it."""
+    await demo_logged_in(pilot)
+    await pilot.press("e")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditProfileScreen))
+    await settle(pilot)
+    pilot.app.screen.query_one("#profile-middle-name", Input).value = "Augusta"
+    await pilot.press("escape")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, UnsavedChangesScreen))
+    await settle(pilot)
+
+
+async def discarding_typed_password(pilot: Pilot[Any]) -> None:
+    """Going back from a form with something typed: "discard what you typed?"."""
+    await demo_logged_in(pilot)
+    await pilot.press("p")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ChangePasswordScreen))
+    await settle(pilot)
+    await pilot.press(*"not-my-password", "escape")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    await settle(pilot)
+
+
+async def deleting_default_address(pilot: Pilot[Any]) -> None:
+    """Deleting the default address: the longest question, the address and a warning."""
+    await demo_logged_in(pilot)
+    await pilot.press("a")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, AddressBookScreen))
+    await settle(pilot)
+    await pilot.press("d")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    await settle(pilot)
+
+
+def pin_api_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Durations and the sandbox's port differ from run to run: both shown pinned."""
+    monkeypatch.setattr(api_log, "format_duration", lambda _duration_ms: "42")
+    real_as_curl = app_module.as_curl
+    monkeypatch.setattr(
+        app_module,
+        "as_curl",
+        lambda event: real_as_curl(event).replace(event.origin, PINNED_ORIGIN),
+    )
+
+
+async def api_log_after_failed_login(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    assert isinstance(app, AccountDeskApp)
+    await wait_ready(pilot, app)
+    await settle(pilot)
+    await pilot.press("f2", "f4")  # open the log and start it empty
+    app.screen.query_one("#login-email", Input).value = DEMO_EMAIL
+    app.screen.query_one("#login-password", Input).value = "not-the-password"
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    panel = app.screen.query_one(ApiLogPanel)
+    await wait_until(pilot, lambda: panel.selected is not None, what="the request")
+    await settle(pilot)
+
+
+async def curl_copied(pilot: Pilot[Any]) -> None:
+    """The failed login as a curl command (f6), in the dialog that shows what was copied."""
+    await api_log_after_failed_login(pilot)
+    await pilot.press("f6")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CopiedTextScreen))
+    await settle(pilot)
+
+
+async def wrong_operator_pin(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    assert isinstance(app, AccountDeskApp)
+    await wait_ready(pilot, app)
+    await settle(pilot)
+    await pilot.press("f12")
+    await wait_until(pilot, lambda: isinstance(app.screen, OperatorPinScreen))
+    await pilot.press(*"0000", "enter")
+    await settle(pilot)
+
+
+async def operator_menu(pilot: Pilot[Any]) -> None:
+    await wrong_operator_pin(pilot)
+    await pilot.press(*OPERATOR_PIN, "enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, OperatorMenuScreen))
+    await settle(pilot)
+
+
+def test_unsaved_changes_at_80x24(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
+    assert snap_compare(embedded_app, run_before=unsaved_profile, terminal_size=COMPACT)
+
+
+def test_discard_typed_at_80x24(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
+    assert snap_compare(embedded_app, run_before=discarding_typed_password, terminal_size=COMPACT)
+
+
+def test_delete_default_address_at_80x24(
+    snap_compare: SnapCompare, embedded_app: AccountDeskApp
+) -> None:
+    assert snap_compare(embedded_app, run_before=deleting_default_address, terminal_size=COMPACT)
+
+
+def test_api_log_at_80x24(
+    snap_compare: SnapCompare, embedded_app: AccountDeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pin_api_log(monkeypatch)
+    assert snap_compare(embedded_app, run_before=api_log_after_failed_login, terminal_size=COMPACT)
+
+
+def test_curl_dialog_at_80x24(
+    snap_compare: SnapCompare, embedded_app: AccountDeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pin_api_log(monkeypatch)
+    monkeypatch.setattr(embedded_app, "copy_to_clipboard", lambda _text: None)
+    assert snap_compare(embedded_app, run_before=curl_copied, terminal_size=COMPACT)
+
+
+def test_operator_pin_at_80x24(snap_compare: SnapCompare, make_app: MakeApp) -> None:
+    app = make_app(EMBEDDED, settings=kiosk_settings(), clock=FakeClock())
+    assert snap_compare(app, run_before=wrong_operator_pin, terminal_size=COMPACT)
+
+
+def test_operator_menu_at_80x24(snap_compare: SnapCompare, make_app: MakeApp) -> None:
+    app = make_app(EMBEDDED, settings=kiosk_settings(), clock=FakeClock())
+    assert snap_compare(app, run_before=operator_menu, terminal_size=COMPACT)

@@ -52,36 +52,39 @@ def test_edit_profile(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -
     assert snap_compare(embedded_app, run_before=run_before, terminal_size=LARGE)
 
 
+async def phone_refused(pilot: Pilot[Any]) -> None:
+    """A phone number without its country code, sent: the error next to the field."""
+    screen = await editing(pilot)
+    screen.query_one("#profile-phone", Input).value = "020 7946 0018"
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def conflicting(pilot: Pilot[Any]) -> None:
+    """The conflict dialog: another device changed the profile after the editor loaded it."""
+    screen = await editing(pilot)
+    app = pilot.app
+    assert isinstance(app, AccountDeskApp)
+    assert app.base_url is not None
+    async with CustomerApiClient(app.base_url, "demo", "demo-storefront") as client:
+        anonymous = await client.anonymous_login()
+        token = await client.login(anonymous.access_token, DEMO_EMAIL, DEMO_PASSWORD)
+        await client.update_profile(
+            token.access_token,
+            CustomerPatch(middle_name="King", preferred_currency="EUR", company="Babbage & Co"),
+        )
+    screen.query_one("#profile-company", Input).value = "Difference Engines plc"
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen), what="dialog")
+    # Not `settle`: the conflict worker waits for the dialog's answer.
+    await pilot.pause()
+
+
 def test_edit_profile_small_with_an_error(
     snap_compare: SnapCompare, embedded_app: AccountDeskApp
 ) -> None:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        screen = await editing(pilot)
-        screen.query_one("#profile-phone", Input).value = "020 7946 0018"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-
-    assert snap_compare(embedded_app, run_before=run_before, terminal_size=SMALL)
+    assert snap_compare(embedded_app, run_before=phone_refused, terminal_size=SMALL)
 
 
 def test_conflict_dialog(snap_compare: SnapCompare, embedded_app: AccountDeskApp) -> None:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        screen = await editing(pilot)
-        app = pilot.app
-        assert isinstance(app, AccountDeskApp)
-        assert app.base_url is not None
-        # Another device changes the profile after the editor loaded it.
-        async with CustomerApiClient(app.base_url, "demo", "demo-storefront") as client:
-            anonymous = await client.anonymous_login()
-            token = await client.login(anonymous.access_token, DEMO_EMAIL, DEMO_PASSWORD)
-            await client.update_profile(
-                token.access_token,
-                CustomerPatch(middle_name="King", preferred_currency="EUR", company="Babbage & Co"),
-            )
-        screen.query_one("#profile-company", Input).value = "Difference Engines plc"
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen), what="dialog")
-        # Not `settle`: the conflict worker waits for the dialog's answer.
-        await pilot.pause()
-
-    assert snap_compare(embedded_app, run_before=run_before, terminal_size=SMALL)
+    assert snap_compare(embedded_app, run_before=conflicting, terminal_size=SMALL)

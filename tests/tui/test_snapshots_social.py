@@ -2,12 +2,12 @@
 
 The apps run on the embedded sandbox ("Sandbox · demo" whatever its port). The sign-in page's
 address holds a fresh state, a PKCE challenge, the sandbox's port and the listener's port:
-all four are pinned here, so the picture is the same every run.
+all four are pinned (``pinned_sign_in`` in conftest.py), so the picture is the same every
+run.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -17,9 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from accountdesk.session import Environment
-from accountdesk.session import social as social_module
 from accountdesk.session.config import SocialLoginSettings
-from accountdesk.session.social import IdentityProvider, Pkce
 from accountdesk.tui.app import AccountDeskApp
 from accountdesk.tui.screens import social_login
 from accountdesk.tui.screens.account import AccountScreen
@@ -30,32 +28,6 @@ SnapCompare = Callable[..., bool]
 MakeApp = Callable[..., AccountDeskApp]
 SMALL = (80, 24)
 LARGE = (120, 40)
-# Below the kernel's ephemeral range (32768+): nothing else picks it by chance.
-PINNED_PORT = 29517
-PINNED_SANDBOX = "http://127.0.0.1:8000"
-
-
-@pytest.fixture
-def pinned_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same state, verifier, sandbox address and listener port in every run."""
-    monkeypatch.setattr(social_module, "new_state", lambda: "pinned-state")
-    verifier = "pinned-verifier-" + "x" * 40
-    monkeypatch.setattr(
-        Pkce,
-        "generate",
-        classmethod(lambda cls: cls(verifier, social_module.s256_challenge(verifier))),
-    )
-    real_provider_for = social_module.identity_provider_for
-
-    def pinned_provider(*args: Any, **kwargs: Any) -> IdentityProvider:
-        provider = real_provider_for(*args, **kwargs)
-        endpoint = provider.authorize_endpoint
-        if provider.sandbox:
-            endpoint = PINNED_SANDBOX + social_module.SANDBOX_AUTHORIZE_PATH
-        return dataclasses.replace(provider, authorize_endpoint=endpoint, redirect_port=PINNED_PORT)
-
-    # The login screen imports it from the session module when Log in with Auth0 is chosen.
-    monkeypatch.setattr(social_module, "identity_provider_for", pinned_provider)
 
 
 async def open_social_step(pilot: Pilot[Any]) -> None:

@@ -95,8 +95,33 @@ def email_problem(value: str) -> str | None:
     try:
         validate_email(candidate, check_deliverability=False)
     except EmailNotValidError as error:
-        return str(error)
+        return _email_syntax_message(str(error))
     return None
+
+
+# email_validator explains in English. What people meet while typing an address is in the
+# catalogue; in another language, any other explanation gives way to a general one.
+_TYPING_MISTAKES = frozenset(
+    {
+        N_("An email address must have an @-sign."),
+        N_("There must be something after the @-sign."),
+        N_("There must be something before the @-sign."),
+        N_("An email address cannot have two periods in a row."),
+        N_("The part after the @-sign is not valid. It should have a period."),
+        N_("The email address contains invalid characters before the @-sign."),
+        N_("The email address contains an invalid character."),
+        N_("There can't be anything after the email address."),
+    }
+)
+NOT_AN_EMAIL_ADDRESS = N_("This is not a valid email address (like name@example.com).")
+
+
+def _email_syntax_message(explanation: str) -> str:
+    if explanation in _TYPING_MISTAKES:
+        return _(explanation)
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return explanation
+    return _(NOT_AN_EMAIL_ADDRESS)
 
 
 def normalized_email(value: str) -> str:

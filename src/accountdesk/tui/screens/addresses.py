@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from rich.text import Text
-from textual import getters, on, work
+from textual import events, getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -42,25 +42,36 @@ _COLUMNS = (
     (N_("Country"), "country"),
     (N_("Tags"), "tags"),
 )
+# Narrower than this, the table leaves out the state and the tags, shows the country by its
+# code and heads the default column with the mark, so at 80 columns (in German too) no column
+# is cut off; the detail under the table still shows all of the highlighted address.
+NARROW_BELOW = 100
+_NARROW_COLUMNS = ("default", "contact", "street", "zip", "city", "country")
 
 # Actions that need a highlighted address.
 _ON_AN_ADDRESS = frozenset({"edit_address", "delete_address", "set_default", "edit_tags"})
 
 
-def table_row(address: Address) -> tuple[Text, ...]:
-    """The table's cells for one address (country by name, the default marked), as plain
-    text: a string cell would be read as markup, and "[3rd floor]" would vanish."""
-    cells = (
-        DEFAULT_MARK if address.is_default else "",
-        address.contact_name or "",
-        street_line(address.street, address.street_number, address.country),
-        address.zip_code or "",
-        address.city or "",
-        address.state or "",
-        country_name(address.country) if address.country else "",
-        ", ".join(address.tags),
-    )
-    return tuple(Text(cell) for cell in cells)
+def table_row(address: Address, *, narrow: bool = False) -> tuple[Text, ...]:
+    """The table's cells for one address (country by name, or by code when ``narrow``, the
+    default marked), as plain text: a string cell would be read as markup, and "[3rd floor]"
+    would vanish."""
+    if narrow:
+        country = address.country or ""
+    else:
+        country = country_name(address.country) if address.country else ""
+    cells = {
+        "default": DEFAULT_MARK if address.is_default else "",
+        "contact": address.contact_name or "",
+        "street": street_line(address.street, address.street_number, address.country),
+        "zip": address.zip_code or "",
+        "city": address.city or "",
+        "state": address.state or "",
+        "country": country,
+        "tags": ", ".join(address.tags),
+    }
+    keys = _NARROW_COLUMNS if narrow else [key for _label, key in _COLUMNS]
+    return tuple(Text(cells[key]) for key in keys)
 
 
 def describe_address(address: Address) -> str:
@@ -134,6 +145,7 @@ class AddressBookScreen(AccountDeskScreen):
         self.addresses: list[Address] = []
         self.loaded = False
         self.busy = False
+        self.narrow: bool | None = None
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="addresses"):
@@ -144,10 +156,28 @@ class AddressBookScreen(AccountDeskScreen):
             yield FormStatus(id="addresses-status")
 
     def on_mount(self) -> None:
-        for label, key in _COLUMNS:
-            self.table.add_column(_(label), key=key)
+        self._fit_columns(self.app.size.width)
         self.table.focus()
         self.load_addresses()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_columns(event.size.width)
+
+    def _fit_columns(self, width: int) -> None:
+        narrow = width < NARROW_BELOW
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        keep_id, keep_row = self._selected_id(), self.table.cursor_row
+        self.table.clear(columns=True)
+        for label, key in _COLUMNS:
+            if not narrow:
+                self.table.add_column(_(label), key=key)
+            elif key in _NARROW_COLUMNS:
+                # The mark heads its own column: "Default" would be the widest cell in it.
+                self.table.add_column(DEFAULT_MARK if key == "default" else _(label), key=key)
+        if self.loaded:
+            self.show_addresses(self.addresses, keep_id, keep_row)
 
     # -- what is highlighted -------------------------------------------------------------------
 
@@ -220,7 +250,7 @@ class AddressBookScreen(AccountDeskScreen):
         self.addresses = addresses
         self.table.clear()
         for address in addresses:
-            self.table.add_row(*table_row(address), key=address.id)
+            self.table.add_row(*table_row(address, narrow=bool(self.narrow)), key=address.id)
         self.table.border_subtitle = plural(len(addresses), "{n} address", "{n} addresses")
         ids = [address.id for address in addresses]
         if keep_id is not None and keep_id in ids:

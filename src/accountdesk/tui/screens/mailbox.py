@@ -239,16 +239,16 @@ class MailboxScreen(AccountDeskScreen):
         else:
             self.headers.update(
                 Text.assemble(
-                    ("Subject: ", "bold"),
+                    (_("Subject") + ": ", "bold"),
                     message.subject,
                     "\n",
-                    ("To: ", "bold"),
+                    (_("To") + ": ", "bold"),
                     message.to,
                     "\n",
-                    ("Event: ", "bold"),
+                    (_("Event") + ": ", "bold"),
                     message.event,
                     "\n",
-                    ("Received: ", "bold"),
+                    (_("Received") + ": ", "bold"),
                     format_received(message.created_at),
                     "\n",
                 )

@@ -92,7 +92,8 @@ class ConflictScreen(DialogScreen[Resolution | None]):
                     "{n} fields differ. For each, keep your value or take the one now on the "
                     "server.",
                 )
-                + " Arrows choose, tab moves on; m/t pick all mine/theirs.",
+                + " "
+                + _("Arrows choose, tab moves on; m/t pick all mine/theirs."),
                 id="conflict-explanation",
                 markup=False,
             )
