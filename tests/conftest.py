@@ -9,7 +9,7 @@ moves time for every tenant of the session's server.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,18 +69,29 @@ def sandbox() -> Iterator[SandboxEndpoint]:
         yield SandboxEndpoint(base_url=server.base_url, tenant="demo", client_id="demo-storefront")
 
 
+@pytest.fixture(scope="session")
+def new_tenant(sandbox: SandboxEndpoint) -> Callable[[], SandboxEndpoint]:
+    """Makes a new, empty tenant on the session's sandbox (double opt-in on): for fixtures
+    that outlive one test, which `fresh_tenant` cannot serve."""
+
+    def make() -> SandboxEndpoint:
+        name = "t" + uuid.uuid4().hex[:12]
+        client_id = f"{name}-storefront"
+        response = httpx.post(
+            f"{sandbox.base_url}/_sandbox/tenants",
+            json={"name": name, "clientId": client_id, "doubleOptIn": True},
+            timeout=10,
+        )
+        response.raise_for_status()
+        return SandboxEndpoint(base_url=sandbox.base_url, tenant=name, client_id=client_id)
+
+    return make
+
+
 @pytest.fixture
-def fresh_tenant(sandbox: SandboxEndpoint) -> SandboxEndpoint:
+def fresh_tenant(new_tenant: Callable[[], SandboxEndpoint]) -> SandboxEndpoint:
     """A new, empty tenant on the session's sandbox (double opt-in on)."""
-    name = "t" + uuid.uuid4().hex[:12]
-    client_id = f"{name}-storefront"
-    response = httpx.post(
-        f"{sandbox.base_url}/_sandbox/tenants",
-        json={"name": name, "clientId": client_id, "doubleOptIn": True},
-        timeout=10,
-    )
-    response.raise_for_status()
-    return SandboxEndpoint(base_url=sandbox.base_url, tenant=name, client_id=client_id)
+    return new_tenant()
 
 
 @pytest.fixture

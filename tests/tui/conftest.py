@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import isolate_user_dirs
 from textual.widgets import Input, TextArea
 
 from accountdesk.session import Environment, MemoryTokenStore, Settings, TokenStore
@@ -21,21 +21,7 @@ from accountdesk.tui.app import AccountDeskApp
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Config, data, state and cache under tmp_path; no real keyring; no ACCOUNTDESK_* leaks."""
-    home = tmp_path / "home"
-    for variable, sub in (
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_STATE_HOME", "state"),
-        ("XDG_CACHE_HOME", "cache"),
-    ):
-        path = home / sub
-        path.mkdir(parents=True)
-        monkeypatch.setenv(variable, str(path))
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    for variable in list(os.environ):
-        if variable.startswith("ACCOUNTDESK_"):
-            monkeypatch.delenv(variable)
-    return home
+    return isolate_user_dirs(tmp_path / "home", monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +24,25 @@ EMBEDDED = Environment(name="sandbox", base_url=None, tenant="demo", client_id="
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "Demo-Password-42"
 CUSTOMER_PASSWORD = "Shell-Test-Pass-77"
+
+
+def isolate_user_dirs(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Config, data, state and cache under ``home``; no real keyring; no ACCOUNTDESK_* leaks
+    (the autouse `isolated_user_dirs`, for fixtures that outlive one test)."""
+    for variable, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+    ):
+        path = home / sub
+        path.mkdir(parents=True)
+        monkeypatch.setenv(variable, str(path))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    for variable in list(os.environ):
+        if variable.startswith("ACCOUNTDESK_"):
+            monkeypatch.delenv(variable)
+    return home
 
 
 def environment_for(target: Any, name: str = "test-tenant") -> Environment:

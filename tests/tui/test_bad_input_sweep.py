@@ -16,20 +16,30 @@ keyboard, and then, whatever the class:
 - legal text (right-to-left, emoji, combining marks) is accepted and read back unchanged.
 
 A new form is one more row.
+
+Each form has one app, tenant and customer (one login), shared by its input classes in turn:
+every class starts from a fresh stack of screens (the app's own "fresh" switch) with the form
+newly opened, and still passes or fails as a test of its own. The classes that are accepted,
+and so change the customer, come last in `CLASSES`. After a failure the form's next class
+gets a new app.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from helpers import (
     CUSTOMER_PASSWORD,
     create_active_customer,
     environment_for,
+    isolate_user_dirs,
     latest_mail,
     log_in,
     unique_email,
@@ -43,9 +53,10 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from accountdesk.api import AddressCreate, CustomerApiClient, UnauthorizedError
+from accountdesk.session import MemoryTokenStore, Settings
 from accountdesk.tui import address_rules, validation
 from accountdesk.tui.app import AccountDeskApp
-from accountdesk.tui.navigation import open_flow
+from accountdesk.tui.navigation import ACCOUNT_MODE, AUTH_MODE, open_flow
 from accountdesk.tui.screens.account import AccountScreen
 from accountdesk.tui.screens.activation import _INVALID_CODE as ACTIVATION_INVALID_CODE
 from accountdesk.tui.screens.activation import ActivationScreen
@@ -76,7 +87,9 @@ from accountdesk.tui.screens.social_login import SocialLoginScreen
 from accountdesk.tui.widgets.form_field import FormField, FormStatus
 from accountdesk.tui.wording import describe
 
-MakeApp = Callable[..., AccountDeskApp]
+# One event loop for the module: a form's app runs across the tests of its input classes.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
 SIZE = (120, 40)
 
 UNICODE_TEXT = "مرحبا 👩‍👩‍👧 e\u0301"
@@ -121,6 +134,7 @@ class InputClass:
 
 
 EVERY_KIND = frozenset(Kind)
+# A form's classes share its customer (see `Desk`): the ones a form may accept come last.
 CLASSES = (
     InputClass("empty", ""),
     InputClass("whitespace", "  \u00a0\u3000 "),
@@ -153,7 +167,7 @@ class Field:
 
 @dataclass
 class Visit:
-    """One test's app, sandbox tenant and customer."""
+    """A form's app, sandbox tenant and customer."""
 
     app: AccountDeskApp
     pilot: Pilot[Any]
@@ -177,6 +191,7 @@ class Sent:
 class Form:
     name: str
     open: Opener
+    """Opens the form from the fresh root screen of the mode `arrive` left the app in."""
     fields: tuple[Field, ...]
     refusal: tuple[Kind, str, str] | None = None
     """What the server judges and the form cannot (a code, a password, an unknown address):
@@ -188,6 +203,8 @@ class Form:
     submit_from: str | None = None
     """A field id to focus before the submit keys (a form sent by enter in that field)."""
     needs_customer: bool = True
+    arrive: Opener | None = None
+    """Once per app, before the first `open`: e.g. log in (None: wait for the backend)."""
     blank_sends_nothing: Callable[[Visit], Awaitable[None]] | None = None
     """A form where nothing typed means nothing to do (a tag dialog): what happens then."""
 
@@ -212,19 +229,34 @@ async def on_screen(visit: Visit, screen_type: type[Screen[Any]]) -> None:
     await settle(visit.pilot)
 
 
-async def logged_in(visit: Visit, key: str, screen_type: type[Screen[Any]]) -> None:
-    await log_in(visit.pilot, visit.app, visit.email, visit.password)
+async def pressed(visit: Visit, key: str, screen_type: type[Screen[Any]]) -> None:
     await visit.pilot.press(key)
     await on_screen(visit, screen_type)
 
 
+async def logged_in(visit: Visit) -> None:
+    await log_in(visit.pilot, visit.app, visit.email, visit.password)
+
+
+async def with_address(visit: Visit) -> None:
+    await logged_in(visit)
+    await visit.app.account.add_address(
+        AddressCreate(
+            contact_name="Grace Hopper",
+            street="Rue de Rivoli",
+            zip_code="75001",
+            city="Paris",
+            country="FR",
+        )
+    )
+
+
 async def open_login(visit: Visit) -> None:
-    await wait_ready(visit.pilot, visit.app)
-    await on_screen(visit, LoginScreen)
+    # The form is the root: nothing the previous input class left on it is wanted.
+    await fresh_stack(visit, AUTH_MODE)
 
 
 async def open_auth_flow(visit: Visit, name: str, screen_type: type[Screen[Any]]) -> None:
-    await open_login(visit)
     open_flow(visit.app, name)
     await on_screen(visit, screen_type)
 
@@ -242,13 +274,12 @@ async def open_forgot(visit: Visit) -> None:
 
 
 async def open_reset(visit: Visit) -> None:
-    await open_login(visit)
     visit.app.push_screen(ResetPasswordScreen(email=visit.email))
     await on_screen(visit, ResetPasswordScreen)
 
 
 async def open_profile(visit: Visit) -> None:
-    await logged_in(visit, "e", EditProfileScreen)
+    await pressed(visit, "e", EditProfileScreen)
     await wait_until(
         visit.pilot,
         lambda: not visit.app.screen.query_one("#profile-form").loading,
@@ -257,38 +288,24 @@ async def open_profile(visit: Visit) -> None:
 
 
 async def open_address_form(visit: Visit) -> None:
-    await logged_in(visit, "a", AddressBookScreen)
-    await visit.pilot.press("n")
-    await on_screen(visit, AddressFormScreen)
+    await pressed(visit, "a", AddressBookScreen)
+    await pressed(visit, "n", AddressFormScreen)
 
 
 async def open_tags(visit: Visit) -> None:
-    await log_in(visit.pilot, visit.app, visit.email, visit.password)
-    await visit.app.account.add_address(
-        AddressCreate(
-            contact_name="Grace Hopper",
-            street="Rue de Rivoli",
-            zip_code="75001",
-            city="Paris",
-            country="FR",
-        )
-    )
-    await visit.pilot.press("a")
-    await on_screen(visit, AddressBookScreen)
-    await visit.pilot.press("t")
-    await on_screen(visit, AddressTagsScreen)
+    await pressed(visit, "a", AddressBookScreen)
+    await pressed(visit, "t", AddressTagsScreen)
 
 
 async def open_change_password(visit: Visit) -> None:
-    await logged_in(visit, "p", ChangePasswordScreen)
+    await pressed(visit, "p", ChangePasswordScreen)
 
 
 async def open_change_email(visit: Visit) -> None:
-    await logged_in(visit, "m", ChangeEmailScreen)
+    await pressed(visit, "m", ChangeEmailScreen)
 
 
 async def open_confirm_email(visit: Visit) -> None:
-    await log_in(visit.pilot, visit.app, visit.email, visit.password)
     new_email = unique_email("new")
     await visit.app.account.request_email_change(new_email, visit.password)
     visit.app.push_screen(ConfirmEmailChangeScreen(new_email))
@@ -296,7 +313,7 @@ async def open_confirm_email(visit: Visit) -> None:
 
 
 async def open_delete(visit: Visit) -> None:
-    await logged_in(visit, "d", DeleteAccountScreen)
+    await pressed(visit, "d", DeleteAccountScreen)
 
 
 async def open_delete_code(visit: Visit) -> None:
@@ -311,7 +328,6 @@ async def open_delete_code(visit: Visit) -> None:
 
 
 async def open_social(visit: Visit) -> None:
-    await open_login(visit)
     await visit.pilot.press("ctrl+f")
     await on_screen(visit, SocialLoginScreen)
     screen = visit.app.screen
@@ -319,12 +335,16 @@ async def open_social(visit: Visit) -> None:
     await wait_until(visit.pilot, lambda: screen._attempt is not None, what="the listener")
 
 
-async def open_assign(visit: Visit) -> None:
+async def socially_logged_in(visit: Visit) -> None:
+    await wait_ready(visit.pilot, visit.app)
+    await on_screen(visit, LoginScreen)
     await open_social(visit)
     await visit.pilot.press(*visit.email, "enter")
     await wait_mode(visit.pilot, visit.app, "account")
-    await visit.pilot.press("l")
-    await on_screen(visit, AssignAccountScreen)
+
+
+async def open_assign(visit: Visit) -> None:
+    await pressed(visit, "l", AssignAccountScreen)
 
 
 # -- reading back what was accepted --------------------------------------------------------------
@@ -518,13 +538,15 @@ FORMS = (
             Field("profile-registration-field", Kind.TEXT),
         ),
         accepted=profile_saved,
+        arrive=logged_in,
     ),
-    Form("address", open_address_form, _ADDRESS, accepted=address_saved),
+    Form("address", open_address_form, _ADDRESS, accepted=address_saved, arrive=logged_in),
     Form(
         "address-tags",
         open_tags,
         (Field("address-tags-new-field", Kind.TAG),),
         accepted=tag_saved,
+        arrive=with_address,
         blank_sends_nothing=tags_unchanged,
     ),
     Form(
@@ -537,6 +559,7 @@ FORMS = (
         ),
         refusal=(Kind.PASSWORD, "change-current-password-field", WRONG_CURRENT_PASSWORD),
         accepted=password_changed,
+        arrive=logged_in,
     ),
     Form(
         "change-email",
@@ -546,24 +569,28 @@ FORMS = (
             Field("change-email-password-field", Kind.PASSWORD, CUSTOMER_PASSWORD),
         ),
         accepted=email_change_requested,
+        arrive=logged_in,
     ),
     Form(
         "confirm-email",
         open_confirm_email,
         (Field("confirm-email-token-field", Kind.TOKEN),),
         refusal=(Kind.TOKEN, "confirm-email-token-field", EMAIL_INVALID_CODE),
+        arrive=logged_in,
     ),
     Form(
         "delete-account",
         open_delete,
         (Field("delete-email-field", Kind.TYPED_LOGIN),),
         accepted=code_step,
+        arrive=logged_in,
     ),
     Form(
         "delete-code",
         open_delete_code,
         (Field("delete-code-field", Kind.TOKEN),),
         refusal=(Kind.TOKEN, "delete-code-field", DELETE_INVALID_CODE),
+        arrive=logged_in,
     ),
     Form(
         "social-login",
@@ -582,6 +609,7 @@ FORMS = (
         ),
         accepted=login_assigned,
         needs_customer=False,
+        arrive=socially_logged_in,
     ),
 )
 
@@ -695,17 +723,128 @@ def messages_on_screen(screen: Screen[Any]) -> list[str]:
     return shown + [status.message for status in screen.query(FormStatus)]
 
 
-@pytest.mark.parametrize(("form", "input_class"), cases())
-async def test_bad_input(
-    make_app: MakeApp, fresh_tenant: Any, form: Form, input_class: InputClass
-) -> None:
-    app = make_app(environment_for(fresh_tenant))
-    email = unique_email("sweep")
-    if form.needs_customer:
-        await create_active_customer(fresh_tenant, email)
-    async with app.run_test(size=SIZE) as pilot:
-        visit = Visit(app, pilot, fresh_tenant, email)
-        await form.open(visit)
+# -- one app per form --------------------------------------------------------------------------
+
+
+async def fresh_stack(visit: Visit, mode: str) -> None:
+    """A new stack of ``mode``'s screens, as the app shows after a login or logout."""
+    app = visit.app
+    before = app.screen
+    app.navigation.show_fresh(mode)
+    root = LoginScreen if mode == AUTH_MODE else AccountScreen
+    await wait_until(
+        visit.pilot,
+        lambda: (
+            app.current_mode == mode and isinstance(app.screen, root) and app.screen is not before
+        ),
+        what=f"a fresh {mode} stack",
+    )
+    await settle(visit.pilot)
+
+
+async def back_to_root(visit: Visit, mode: str) -> None:
+    """Close every screen the previous input class left above ``mode``'s root."""
+    app = visit.app
+    if mode == AUTH_MODE and app.logged_in:  # a social login was accepted
+        await app.session.logout()
+        await wait_mode(visit.pilot, app, AUTH_MODE)
+    while len(app.screen_stack) > 1:
+        await app.pop_screen()
+    await settle(visit.pilot)
+
+
+class Desk:
+    """A form's tenant and customer, and the app its input classes share, one after another.
+
+    The app runs in a task of its own: Textual's ``run_test`` resets on the way out the context
+    variables it set on the way in, and each test runs in a context of its own."""
+
+    def __init__(self, form: Form, target: Any, email: str) -> None:
+        self.form = form
+        self.target = target
+        self.email = email
+        self._visit: Visit | None = None
+        self._mode = AUTH_MODE
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def _start(self) -> Visit:
+        app = AccountDeskApp(
+            Settings(), environment_for(self.target), token_store=MemoryTokenStore()
+        )
+        started: asyncio.Future[Pilot[Any]] = asyncio.get_running_loop().create_future()
+        self._stop = asyncio.Event()
+
+        async def run() -> None:
+            async with app.run_test(size=SIZE) as pilot:
+                started.set_result(pilot)
+                await self._stop.wait()
+
+        self._task = asyncio.create_task(run(), name=f"the {self.form.name} app")
+        await asyncio.wait({started, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        if self._task.done():
+            self._task.result()  # why the app could not start
+        visit = Visit(app, started.result(), self.target, self.email)
+        with app._context():
+            await wait_ready(visit.pilot, app)
+            if self.form.arrive is not None:
+                await self.form.arrive(visit)
+        self._mode = ACCOUNT_MODE if app.logged_in else AUTH_MODE
+        return visit
+
+    async def close(self) -> None:
+        """Stop the app; raises what made it fail, as ``run_test`` does."""
+        task, self._task, self._visit = self._task, None, None
+        if task is not None:
+            self._stop.set()
+            await task
+
+    @asynccontextmanager
+    async def visit(self) -> AsyncIterator[Visit]:
+        """The app with the form freshly opened, for one input class."""
+        try:
+            if self._visit is None:
+                self._visit = await self._start()
+            visit = self._visit
+            with visit.app._context():
+                await back_to_root(visit, self._mode)
+                await self.form.open(visit)
+                yield visit
+        except BaseException:
+            # Whatever state the failure left behind is no start for the next class.
+            await self.close()
+            raise
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def desk(
+    request: pytest.FixtureRequest,
+    new_tenant: Callable[[], Any],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[Desk]:
+    """The desk of the form in ``request.param``. The app starts before any test's autouse
+    fixtures run, so it is isolated here as they isolate a test's app."""
+    form: Form = request.param
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate_user_dirs(tmp_path_factory.mktemp("home"), monkeypatch)
+        monkeypatch.setenv("LANGUAGE", "en")
+        monkeypatch.setattr(Input, "_toggle_cursor", lambda _self: None)
+        target = new_tenant()
+        email = unique_email("sweep")
+        if form.needs_customer:
+            await create_active_customer(target, email)
+        desk = Desk(form, target, email)
+        try:
+            yield desk
+        finally:
+            await desk.close()
+
+
+@pytest.mark.parametrize(("desk", "input_class"), cases(), indirect=["desk"], scope="module")
+async def test_bad_input(desk: Desk, input_class: InputClass) -> None:
+    form = desk.form
+    async with desk.visit() as visit:
+        app, pilot, email = visit.app, visit.pilot, visit.email
         screen = app.screen
 
         def field_of(field_id: str) -> FormField:
