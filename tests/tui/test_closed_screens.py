@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from tests.tui.helpers import settle, wait_until
+from helpers import settle, wait_until
 
 from accountdesk.session import Environment, MemoryTokenStore, Settings
 from accountdesk.tui.app import AccountDeskApp

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from tests.tui.helpers import wait_until
+from helpers import wait_until
 from textual import on
 from textual.worker import Worker, WorkerState
 

@@ -17,6 +17,7 @@ from helpers import (
     create_active_customer,
     environment_for,
     log_in,
+    settle,
     wait_mode,
     wait_ready,
     wait_until,
@@ -25,6 +26,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import RowKey
 
 from accountdesk.api import CustomerApiClient, TokenError
 from accountdesk.session import FileTokenStore, MemoryTokenStore, SessionExpiredError, Settings
@@ -316,6 +318,28 @@ async def test_f4_clears_the_api_log(make_app: MakeApp) -> None:
         await wait_mode(pilot, app, "account")
         paths = [event.path for event in app.api_log]
         assert paths[0] == "/customer/demo/login"
+
+
+async def test_a_highlight_queued_before_the_log_was_cleared_is_ignored(
+    make_app: MakeApp,
+) -> None:
+    """Found by a kiosk test: the wipe empties the API log while the table's RowHighlighted
+    for a row of the old log is still queued; reading that row killed the app."""
+    app = make_app()
+    async with app.run_test(size=(110, 34)) as pilot:
+        await wait_ready(pilot, app)
+        await pilot.press("f2")
+        panel = app.screen.query_one(ApiLogPanel)
+        table = panel.query_one(DataTable)
+        await wait_until(pilot, lambda: table.row_count >= 1, what="the anonymous login row")
+        stale = DataTable.RowHighlighted(table, 0, RowKey("0"))
+        app.action_clear_api_log()
+        await pilot.pause()
+        assert app.api_log == []
+        table.post_message(stale)
+        await settle(pilot)
+        assert app.is_running
+        assert panel.selected is None
 
 
 async def test_a_wrong_client_id_is_explained(

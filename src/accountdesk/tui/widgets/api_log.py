@@ -116,7 +116,10 @@ class ApiLogPanel(Horizontal):
     @on(DataTable.RowHighlighted, "#api-log-table")
     def _show_selected(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value
-        if key is None:
+        log = self._log
+        # A highlight queued before the log was cleared (a kiosk's wipe) names a row that is
+        # gone: nothing to show.
+        if key is None or log is None or int(key) >= self._shown:
             return
-        self.selected = services_of(self).api_log[int(key)]
+        self.selected = log[int(key)]
         self.detail.update(describe_call(self.selected))
